@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm start`: the main job. Until the demo app lands, that is Storybook:
+// the components, the status table and the docs, on a local port.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function isFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer()
+      .once('error', () => resolve(false))
+      .once('listening', () => probe.close(() => resolve(true)))
+      .listen(port, '127.0.0.1');
+  });
+}
+
+async function pickPort(preferred) {
+  for (let port = preferred; port < preferred + 50; port += 1) {
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`No free port between ${preferred} and ${preferred + 49}; set PORT to a free one.`);
+}
+
+const port = await pickPort(Number(process.env.PORT) || 6006);
+const url = `http://localhost:${port}/`;
+console.log(`Starting Storybook at ${url} (Ctrl-C stops it)`);
+
+const child = spawn(
+  join(root, 'node_modules', '.bin', 'storybook'),
+  ['dev', '--port', String(port), '--host', '127.0.0.1', '--no-open', '--ci', '--quiet'],
+  { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' } },
+);
+
+let announced = false;
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  if (!announced && /Local:|started/i.test(String(chunk))) {
+    announced = true;
+    console.log(`\nStorybook is ready: ${url}\n`);
+  }
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => process.exit(signal ? 0 : (code ?? 0)));

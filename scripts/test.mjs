@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm test`: every check the project has, in order, ending non-zero on any
+// failure. Vitest runs write JSON reports so the last line can sum them:
+// "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const reports = join(root, '.reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const env = { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
+const results = [];
+
+function run(label, cmd, args, { needs = [], extraEnv = {} } = {}) {
+  const blocked = needs.filter((need) => results.find((r) => r.label === need && !r.ok));
+  if (blocked.length > 0) {
+    console.log(`\n-- ${label}: skipped (needs ${blocked.join(', ')})`);
+    results.push({ label, ok: false, skipped: true, seconds: 0 });
+    return false;
+  }
+  console.log(`\n-- ${label}`);
+  const started = performance.now();
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
+  const ok = result.status === 0;
+  results.push({ label, ok, seconds: (performance.now() - started) / 1000 });
+  return ok;
+}
+
+function vitest(label, projects, options = {}) {
+  const report = join(reports, `${label.replace(/\W+/g, '-')}.json`);
+  const projectArgs = projects.flatMap((p) => ['--project', p]);
+  const ok = run(
+    label,
+    bin('vitest'),
+    ['run', ...projectArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    options,
+  );
+  const last = results.at(-1);
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    last.passed = json.numPassedTests;
+    last.failed = json.numFailedTests + (json.numFailedTestSuites ?? 0);
+  } catch {
+    if (!last.skipped) last.failed = 1; // the runner crashed before reporting
+  }
+  return ok;
+}
+
+const chromiumPath = ensureChromium();
+
+run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+run('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+vitest('unit tests (jsdom)', ['unit']);
+run('build', 'npm', ['run', '--silent', 'build']);
+run('publint', bin('publint'), ['--strict'], { needs: ['build'] });
+run('attw', bin('attw'), ['--pack', '.', '--profile', 'esm-only'], { needs: ['build'] });
+run('size-limit', bin('size-limit'), [], { needs: ['build'] });
+vitest('package consumers (Node, Vite, Chromium)', ['package'], {
+  needs: ['build'],
+  extraEnv: { CHROMIUM_PATH: chromiumPath },
+});
+vitest('browser tests and stories (Chromium)', ['browser', 'storybook'], {
+  extraEnv: { CHROMIUM_PATH: chromiumPath },
+});
+run('storybook build', bin('storybook'), ['build', '--quiet', '--output-dir', 'storybook-static']);
+
+console.log('\nSummary');
+for (const r of results) {
+  const state = r.skipped ? 'SKIP' : r.ok ? 'ok  ' : 'FAIL';
+  const counts = r.passed === undefined ? '' : `  (${r.passed} passed, ${r.failed} failed)`;
+  console.log(`  ${state} ${r.label.padEnd(44)} ${r.seconds.toFixed(1).padStart(6)} s${counts}`);
+}
+const passed = results.reduce((n, r) => n + (r.passed ?? 0), 0);
+const failed = results.reduce((n, r) => n + (r.failed ?? 0), 0);
+const failedSteps = results.filter((r) => !r.ok).length;
+if (failedSteps > 0) console.log(`\n${failedSteps} step(s) failed.`);
+console.log(`${passed} passed, ${failed + (failed === 0 ? failedSteps : 0)} failed`);
+process.exit(failedSteps > 0 ? 1 : 0);

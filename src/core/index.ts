@@ -1,0 +1,23 @@
+/**
+ * `meld-reconnect-kit/core`: the framework-free part of the kit. No React and
+ * no DOM access at import time; safe in Node, workers and any UI framework.
+ *
+ * @packageDocumentation
+ */
+export {
+  CONNECTION_STATUSES,
+  STATUS_REASONS,
+  type AnyConnectionStatus,
+  type AnyStatusReason,
+  type ConnectionOperation,
+  type ConnectionStatus,
+  type NextStep,
+  type PrimaryAction,
+  type PromptKind,
+  type Severity,
+  type StatusReason,
+} from './statuses.js';
+export { getStatusDecision, type StatusDecision } from './getStatusDecision.js';
+export { getStatusInfo, type StatusInfo } from './getStatusInfo.js';
+export { isOperationAllowed } from './isOperationAllowed.js';
+export { STATUS_TABLE, type StatusTableRow } from './statusTable.js';

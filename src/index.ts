@@ -1,0 +1,8 @@
+'use client';
+/**
+ * `meld-reconnect-kit`: the React entry. Re-exports everything from
+ * `meld-reconnect-kit/core`; React hooks and components join it as they land.
+ *
+ * @packageDocumentation
+ */
+export * from './core/index.js';

@@ -1,0 +1,86 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vite';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Vitest mutates the browser config it is given, so each project gets its own.
+function chromium() {
+  const executablePath = findChromium();
+  return {
+    enabled: true,
+    headless: true,
+    provider: playwright({
+      launchOptions: { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS },
+    }),
+    instances: [{ browser: 'chromium' as const }],
+  };
+}
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    target: 'es2022',
+    lib: {
+      entry: { index: 'src/index.ts', 'core/index': 'src/core/index.ts' },
+      formats: ['es'],
+    },
+    rolldownOptions: {
+      external: [/^react(-dom)?(\/.*)?$/, /^@tanstack\//, /^node:/],
+      output: {
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        entryFileNames: '[name].js',
+      },
+    },
+  },
+  test: {
+    projects: [
+      {
+        plugins: [react()],
+        test: {
+          name: 'unit',
+          root,
+          environment: 'jsdom',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/package/**'],
+          setupFiles: ['test/setup/unit.ts'],
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'browser',
+          root,
+          include: ['test/**/*.browser.test.{ts,tsx}'],
+          browser: chromium(),
+        },
+      },
+      {
+        plugins: [react(), storybookTest({ configDir: `${root}.storybook` })],
+        test: {
+          name: 'storybook',
+          root,
+          browser: chromium(),
+        },
+      },
+      {
+        test: {
+          name: 'package',
+          root,
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
