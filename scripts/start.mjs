@@ -31,17 +31,19 @@ console.log(`Starting Storybook at ${url} (Ctrl-C stops it)`);
 const child = spawn(
   join(root, 'node_modules', '.bin', 'storybook'),
   ['dev', '--port', String(port), '--host', '127.0.0.1', '--no-open', '--ci', '--quiet'],
-  { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' } },
 );
 
-let announced = false;
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  if (!announced && /Local:|started/i.test(String(chunk))) {
-    announced = true;
+// Announce the URL once Storybook answers on it (its own banner varies with --quiet).
+const deadline = Date.now() + 180_000;
+while (Date.now() < deadline && child.exitCode === null) {
+  const answered = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false);
+  if (answered) {
     console.log(`\nStorybook is ready: ${url}\n`);
+    break;
   }
-});
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal));

@@ -63,10 +63,8 @@ export function StatusTableView({ filter = 'all' }: StatusTableViewProps) {
             <td>{row.reason ? <code>{row.reason}</code> : <span className="mrk-docs-muted">none</span>}</td>
             <td>{row.description}</td>
             <td>
-              <ul className="mrk-docs-flags">
-                <li>Refresh: {row.canRefresh ? 'yes' : 'no'}</li>
-                <li>Reconnect: {row.canReconnect ? 'yes' : 'no'}</li>
-              </ul>
+              <span className="mrk-docs-flag">Refresh: {row.canRefresh ? 'yes' : 'no'}</span>
+              <span className="mrk-docs-flag">Reconnect: {row.canReconnect ? 'yes' : 'no'}</span>
             </td>
             <td>
               <span className="mrk-docs-severity" data-severity={decision.severity}>
