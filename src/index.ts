@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export * from './core/index.js';
+export * from './hooks/index.js';

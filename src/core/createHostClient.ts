@@ -1,0 +1,213 @@
+import { HostApiError, type HostApiErrorKind } from './HostApiError.js';
+import type { AcceptedRequest, Connection, MeldProduct, RepairSession } from './types.js';
+import { asAccepted, asConnection, asConnectionList, asRepairSession, errorBodyFields } from './validate.js';
+
+/** Per-call options every {@link HostApi} method accepts. */
+export interface HostRequestOptions {
+  /** Aborts the call; an aborted call rejects with the signal's reason, not a HostApiError. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The host endpoint contract, as the kit calls it. `createHostClient` makes one
+ * over HTTP; a host may pass its own implementation (e.g. over GraphQL) to
+ * `ReconnectKitProvider` instead. Implementations should reject with
+ * {@link HostApiError} so the kit can tell failures apart.
+ */
+export interface HostApi {
+  listConnections(options?: HostRequestOptions): Promise<Connection[]>;
+  getConnection(connectionId: string, options?: HostRequestOptions): Promise<Connection>;
+  repairConnection(connectionId: string, options?: HostRequestOptions): Promise<RepairSession>;
+  refreshConnection(connectionId: string, options?: HostRequestOptions): Promise<AcceptedRequest>;
+  updateConnectionProducts(
+    connectionId: string,
+    products: readonly MeldProduct[],
+    options?: HostRequestOptions,
+  ): Promise<AcceptedRequest>;
+  deleteConnection(connectionId: string, options?: HostRequestOptions): Promise<void>;
+  /** The URL of the live status stream (`GET {base}/events`), when the client knows it. */
+  readonly eventsUrl?: string | undefined;
+}
+
+export interface HostClientOptions {
+  /** Where the host mounted the contract, e.g. `/api/meld` or `https://api.example.com/meld`. */
+  baseUrl: string;
+  /** Defaults to the global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /** Extra headers (auth, CSRF), or a function that returns them for each call. */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>) | undefined;
+  /** Defaults to `'same-origin'`. */
+  credentials?: RequestCredentials | undefined;
+  /** Gives up on a call after this long, as `kind: 'timeout'`. Defaults to 15 000 ms. */
+  timeoutMs?: number | undefined;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+function kindForStatus(status: number): HostApiErrorKind {
+  if (status === 404) return 'not-found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate-limited';
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status >= 500) return 'server';
+  return 'bad-request';
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date. */
+function parseRetryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function connectionPath(connectionId: string, suffix = ''): string {
+  if (typeof connectionId !== 'string' || connectionId.length === 0) {
+    throw new TypeError('meld-reconnect-kit: a connection id must be a non-empty string.');
+  }
+  return `/connections/${encodeURIComponent(connectionId)}${suffix}`;
+}
+
+/**
+ * Makes a {@link HostApi} that calls the host endpoint contract over HTTP.
+ *
+ * Every failure rejects with a {@link HostApiError}; answers are checked, so a
+ * connection without `id`/`status` or a repair session without `widgetUrl` is
+ * `kind: 'invalid-response'`. Calls never retry here; the hooks decide.
+ *
+ * @example
+ * const hostApi = createHostClient({ baseUrl: '/api/meld', headers: () => ({ 'x-csrf': token() }) });
+ */
+export function createHostClient(options: HostClientOptions): HostApi {
+  if (typeof options?.baseUrl !== 'string' || options.baseUrl.trim() === '') {
+    throw new TypeError('meld-reconnect-kit: createHostClient needs a baseUrl, e.g. createHostClient({ baseUrl: "/api/meld" }).');
+  }
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const credentials = options.credentials ?? 'same-origin';
+
+  async function call(method: string, path: string, body: unknown, callOptions?: HostRequestOptions): Promise<{ status: number; json: unknown }> {
+    const doFetch = options.fetch ?? globalThis.fetch;
+    const url = `${baseUrl}${path}`;
+    const what = `${method} ${url}`;
+    const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
+    const headers = new Headers(extra);
+    headers.set('accept', 'application/json');
+    if (body !== undefined) headers.set('content-type', 'application/json');
+
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const callerSignal = callOptions?.signal;
+    const onCallerAbort = () => timeout.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) onCallerAbort();
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    try {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method,
+          headers,
+          credentials,
+          signal: timeout.signal,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      } catch (cause) {
+        if (callerSignal?.aborted) throw callerSignal.reason ?? cause;
+        if (timeout.signal.aborted) {
+          throw new HostApiError({ kind: 'timeout', message: `${what} did not answer within ${timeoutMs} ms.`, cause });
+        }
+        const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+        throw new HostApiError({
+          kind: 'network',
+          message: `${what} failed${offline ? ' (the browser is offline)' : ''}: ${cause instanceof Error ? cause.message : String(cause)}`,
+          cause,
+        });
+      }
+
+      const text = response.status === 204 ? '' : await response.text();
+      let json: unknown;
+      let parsed = false;
+      if (text !== '') {
+        try {
+          json = JSON.parse(text);
+          parsed = true;
+        } catch {
+          parsed = false;
+        }
+      }
+
+      if (!response.ok) {
+        const fields = errorBodyFields(json);
+        throw new HostApiError({
+          kind: kindForStatus(response.status),
+          status: response.status,
+          message: `${what} answered ${response.status}${fields.code ? ` (${fields.code})` : ''}${fields.message ? `: ${fields.message}` : ''}`,
+          code: fields.code,
+          requestId: fields.requestId,
+          displayMessage: fields.displayMessage,
+          retryAfter: response.status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
+        });
+      }
+      if (text !== '' && !parsed) {
+        throw new HostApiError({ kind: 'invalid-response', status: response.status, message: `${what} answered with a body that is not JSON.` });
+      }
+      return { status: response.status, json };
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  function invalid(what: string, status: number, expected: string): HostApiError {
+    return new HostApiError({ kind: 'invalid-response', status, message: `${what} answered ${status} without ${expected}.` });
+  }
+
+  return {
+    eventsUrl: `${baseUrl}/events`,
+
+    async listConnections(callOptions) {
+      const { status, json } = await call('GET', '/connections', undefined, callOptions);
+      return asConnectionList(json) ?? throwError(invalid('GET /connections', status, '{ connections: Connection[] } where every connection has an id and a status'));
+    },
+
+    async getConnection(connectionId, callOptions) {
+      const path = connectionPath(connectionId);
+      const { status, json } = await call('GET', path, undefined, callOptions);
+      const connection = asConnection(json);
+      if (!connection) throw invalid(`GET ${path}`, status, 'a connection with an id and a status');
+      if (connection.id !== connectionId) throw invalid(`GET ${path}`, status, `the connection ${connectionId} (it sent ${connection.id})`);
+      return connection;
+    },
+
+    async repairConnection(connectionId, callOptions) {
+      const path = connectionPath(connectionId, '/repair');
+      const { status, json } = await call('POST', path, undefined, callOptions);
+      return asRepairSession(json, connectionId) ?? throwError(invalid(`POST ${path}`, status, 'a repair session with a connectToken and a widgetUrl'));
+    },
+
+    async refreshConnection(connectionId, callOptions) {
+      const path = connectionPath(connectionId, '/refresh');
+      const { status, json } = await call('POST', path, undefined, callOptions);
+      return asAccepted(json) ?? throwError(invalid(`POST ${path}`, status, 'a requestId'));
+    },
+
+    async updateConnectionProducts(connectionId, products, callOptions) {
+      const path = connectionPath(connectionId, '/update');
+      if (!Array.isArray(products) || products.length === 0 || !products.every((p) => typeof p === 'string')) {
+        throw new TypeError('meld-reconnect-kit: updateConnectionProducts needs a non-empty array of product names.');
+      }
+      const { status, json } = await call('POST', path, { products }, callOptions);
+      return asAccepted(json) ?? throwError(invalid(`POST ${path}`, status, 'a requestId'));
+    },
+
+    async deleteConnection(connectionId, callOptions) {
+      await call('DELETE', connectionPath(connectionId), undefined, callOptions);
+    },
+  };
+}
+
+function throwError(error: Error): never {
+  throw error;
+}

@@ -1,0 +1,45 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { OperationNotAllowedError } from '../core/HostApiError.js';
+import { isOperationAllowed } from '../core/isOperationAllowed.js';
+import { reconnectKitKeys } from '../core/queryKeys.js';
+import type { ConnectionOperation } from '../core/statuses.js';
+import type { Connection } from '../core/types.js';
+
+/** The connection as the cache knows it: its own entry, else the list. */
+export function cachedConnection(client: QueryClient, connectionId: string): Connection | undefined {
+  return (
+    client.getQueryData<Connection>(reconnectKitKeys.detail(connectionId)) ??
+    client.getQueryData<Connection[]>(reconnectKitKeys.list())?.find((c) => c.id === connectionId)
+  );
+}
+
+/** Whether the page is handling a customer's gesture right now (true where the browser cannot tell). */
+function hasUserActivation(): boolean {
+  const activation = (globalThis.navigator as { userActivation?: { isActive: boolean } } | undefined)?.userActivation;
+  return activation ? activation.isActive : true;
+}
+
+/**
+ * Refuses, without a request, an operation the cached status does not allow.
+ * With nothing cached, the host (and Meld) decide. DEGRADED +
+ * INTERACTIVE_REFRESH refreshes only during a customer's gesture.
+ */
+export function assertOperationAllowed(client: QueryClient, operation: ConnectionOperation, connectionId: string): void {
+  const connection = cachedConnection(client, connectionId);
+  if (!connection) return;
+  const reason = connection.statusReason ?? null;
+  if (!isOperationAllowed(operation, connection.status, reason)) {
+    throw new OperationNotAllowedError(operation, connectionId, connection.status, reason);
+  }
+  if (operation === 'refresh' && reason === 'INTERACTIVE_REFRESH' && !hasUserActivation()) {
+    throw new OperationNotAllowedError(operation, connectionId, connection.status, reason, 'needs-customer-action');
+  }
+}
+
+/** After a 404/409 the cached status is likely stale: mark it so and read it again if watched. */
+export function refetchIfStale(client: QueryClient, connectionId: string, error: unknown): void {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  if (kind === 'conflict' || kind === 'not-found') {
+    void client.invalidateQueries({ queryKey: reconnectKitKeys.detail(connectionId) });
+  }
+}

@@ -1,0 +1,35 @@
+export { ReconnectKitProvider, type ReconnectKitProviderProps } from './ReconnectKitProvider.js';
+export { useReconnectKit, type ReconnectKitContextValue } from './ReconnectKitContext.js';
+export { bindHostApi } from './kitState.js';
+export { connectionQueryOptions, connectionsQueryOptions, type KitQueryOptionsInput } from './queryOptions.js';
+export { useConnection, type UseConnectionOptions, type UseConnectionResult } from './useConnection.js';
+export { useConnections, type UseConnectionsOptions, type UseConnectionsResult } from './useConnections.js';
+export {
+  useRepairConnection,
+  type RepairError,
+  type UseRepairConnectionOptions,
+  type UseRepairConnectionResult,
+} from './useRepairConnection.js';
+export {
+  useRefreshConnection,
+  type UseRefreshConnectionOptions,
+  type UseRefreshConnectionResult,
+} from './useRefreshConnection.js';
+export {
+  useUpdateConnectionProducts,
+  type UpdateConnectionProductsVariables,
+  type UseUpdateConnectionProductsOptions,
+  type UseUpdateConnectionProductsResult,
+} from './useUpdateConnectionProducts.js';
+export {
+  useDeleteConnection,
+  type UseDeleteConnectionOptions,
+  type UseDeleteConnectionResult,
+} from './useDeleteConnection.js';
+export { applyStatusChange, type ApplyStatusChangeOptions } from './applyStatusChange.js';
+export {
+  useConnectionEvents,
+  type ConnectionEventsState,
+  type UseConnectionEventsOptions,
+  type UseConnectionEventsResult,
+} from './useConnectionEvents.js';

@@ -1,0 +1,164 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { warnOnce } from '../core/dev.js';
+import { reconnectKitKeys } from '../core/queryKeys.js';
+import { applyStatusChange } from './applyStatusChange.js';
+import { getKitState } from './kitState.js';
+import { useReconnectKit } from './ReconnectKitContext.js';
+
+/** The live stream's state. */
+export type ConnectionEventsState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unsupported';
+
+export interface UseConnectionEventsOptions {
+  /** The host's `/events` URL. Defaults to `{baseUrl}/events` of the provider's client. */
+  url?: string | undefined;
+  /** Set to `false` to close the stream. Defaults to `true`. */
+  enabled?: boolean | undefined;
+  /** Send cookies to a cross-origin stream. */
+  withCredentials?: boolean | undefined;
+}
+
+export interface UseConnectionEventsResult {
+  state: ConnectionEventsState;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+interface Stream {
+  refs: number;
+  state: ConnectionEventsState;
+  listeners: Set<(state: ConnectionEventsState) => void>;
+  stop: () => void;
+}
+
+function withParam(url: string, name: string, value: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
+}
+
+function openStream(client: QueryClient, url: string, withCredentials: boolean, stream: Stream): () => void {
+  let source: EventSource | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  let opened = false;
+  let stopped = false;
+  let lastEventId: string | undefined;
+
+  const setState = (state: ConnectionEventsState) => {
+    stream.state = state;
+    for (const listener of stream.listeners) listener(state);
+  };
+
+  const onEvent = (event: MessageEvent<string>) => {
+    if (event.lastEventId) lastEventId = event.lastEventId;
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      warnOnce(() => ['events:not-json', `useConnectionEvents ignored an event from ${url} whose data is not JSON.`]);
+      return;
+    }
+    applyStatusChange(client, data, { eventId: event.lastEventId || undefined });
+  };
+
+  const connect = () => {
+    // A fresh EventSource cannot send Last-Event-ID, so the id travels as a query parameter.
+    source = new EventSource(lastEventId ? withParam(url, 'lastEventId', lastEventId) : url, { withCredentials });
+    setState(opened ? 'reconnecting' : 'connecting');
+    source.onopen = () => {
+      attempt = 0;
+      // Changes may have been missed while the stream was down: read watched connections again.
+      if (opened) void client.invalidateQueries({ queryKey: reconnectKitKeys.connections() });
+      opened = true;
+      setState('open');
+    };
+    source.onmessage = onEvent;
+    source.addEventListener('status_change', onEvent as EventListener);
+    source.onerror = () => {
+      if (stopped || !source) return;
+      if (source.readyState !== EventSource.CLOSED) {
+        setState('reconnecting'); // the browser retries by itself
+        return;
+      }
+      // The browser gave up (HTTP error, wrong type): retry with capped, jittered backoff.
+      source.close();
+      setState('reconnecting');
+      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.75 + Math.random() / 4);
+      attempt += 1;
+      timer = setTimeout(connect, delay);
+    };
+  };
+
+  connect();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    source?.close();
+  };
+}
+
+/** Joins the shared stream for `url` on this client; the last one out closes it. */
+function acquireStream(
+  client: QueryClient,
+  url: string,
+  withCredentials: boolean,
+  listener: (state: ConnectionEventsState) => void,
+): () => void {
+  const { streams } = getKitState(client);
+  const key = `${withCredentials ? 'cred' : 'anon'} ${url}`;
+  let stream = streams.get(key) as (Stream & { release: () => void; isOpen: () => boolean }) | undefined;
+  if (!stream) {
+    const created: Stream = { refs: 0, state: 'connecting', listeners: new Set(), stop: () => {} };
+    const entry = Object.assign(created, {
+      release: () => {},
+      isOpen: () => created.state === 'open',
+    });
+    streams.set(key, entry);
+    created.stop = openStream(client, url, withCredentials, created);
+    stream = entry;
+  }
+  const shared = stream;
+  shared.refs += 1;
+  shared.listeners.add(listener);
+  listener(shared.state);
+  return () => {
+    shared.listeners.delete(listener);
+    shared.refs -= 1;
+    if (shared.refs === 0) {
+      shared.stop();
+      streams.delete(key);
+    }
+  };
+}
+
+/**
+ * Subscribes to the host's live status stream (`GET {base}/events`,
+ * Server-Sent Events) and applies each status change to the cache, so
+ * prompts appear and clear with no reload and no polling. Every component
+ * using it on one URL shares one connection; it reconnects with capped
+ * backoff (re-reading watched connections after a gap) and closes when the
+ * last one unmounts.
+ */
+export function useConnectionEvents(options: UseConnectionEventsOptions = {}): UseConnectionEventsResult {
+  const { hostApi, queryClient } = useReconnectKit('useConnectionEvents');
+  const url = options.url ?? hostApi.eventsUrl;
+  const enabled = options.enabled ?? true;
+  const withCredentials = options.withCredentials ?? false;
+  const supported = typeof EventSource !== 'undefined' && Boolean(url);
+  const [state, setState] = useState<ConnectionEventsState>('connecting');
+
+  useEffect(() => {
+    if (!enabled || !supported || !url) return;
+    return acquireStream(queryClient, url, withCredentials, setState);
+  }, [queryClient, url, enabled, supported, withCredentials]);
+
+  if (!supported) {
+    warnOnce(() => [
+      'events:unsupported',
+      url
+        ? 'useConnectionEvents: this environment has no EventSource; status changes arrive on mount and focus only.'
+        : 'useConnectionEvents: no events URL. Pass { url } or give the provider a baseUrl.',
+    ]);
+    return { state: 'unsupported' };
+  }
+  return { state: enabled ? state : 'idle' };
+}

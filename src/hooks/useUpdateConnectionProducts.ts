@@ -1,0 +1,51 @@
+import { useMutation, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
+import type { HostApiError, OperationNotAllowedError } from '../core/HostApiError.js';
+import { reconnectKitKeys } from '../core/queryKeys.js';
+import type { AcceptedRequest, MeldProduct } from '../core/types.js';
+import { assertOperationAllowed, refetchIfStale } from './connectionCache.js';
+import { useReconnectKit } from './ReconnectKitContext.js';
+
+export interface UpdateConnectionProductsVariables {
+  connectionId: string;
+  products: readonly MeldProduct[];
+}
+
+export type UseUpdateConnectionProductsOptions = Omit<
+  UseMutationOptions<AcceptedRequest, HostApiError | OperationNotAllowedError, UpdateConnectionProductsVariables>,
+  'mutationFn' | 'mutationKey'
+>;
+export type UseUpdateConnectionProductsResult = UseMutationResult<
+  AcceptedRequest,
+  HostApiError | OperationNotAllowedError,
+  UpdateConnectionProductsVariables
+>;
+
+/**
+ * Mutation that asks the host's `POST {base}/connections/:id/update` to add
+ * products (Meld adds them as optional, best effort). Refuses without a
+ * request on EXPIRED, DELETED, IN_PROGRESS and unknown statuses. On success
+ * the cached connection is marked stale.
+ */
+export function useUpdateConnectionProducts(
+  options: UseUpdateConnectionProductsOptions = {},
+): UseUpdateConnectionProductsResult {
+  const { hostApi, queryClient } = useReconnectKit('useUpdateConnectionProducts');
+  return useMutation(
+    {
+      ...options,
+      mutationKey: [...reconnectKitKeys.all, 'update'],
+      mutationFn: async ({ connectionId, products }: UpdateConnectionProductsVariables) => {
+        assertOperationAllowed(queryClient, 'update', connectionId);
+        try {
+          const accepted = await hostApi.updateConnectionProducts(connectionId, products);
+          await queryClient.invalidateQueries({ queryKey: reconnectKitKeys.detail(connectionId), refetchType: 'none' });
+          return accepted;
+        } catch (error) {
+          refetchIfStale(queryClient, connectionId, error);
+          throw error;
+        }
+      },
+    },
+    queryClient,
+  );
+}
