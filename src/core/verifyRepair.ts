@@ -101,10 +101,12 @@ export async function verifyRepair(options: VerifyRepairOptions): Promise<Repair
   if (options.signal?.aborted) onOuterAbort();
 
   let last: ObservedStatus = from;
+  let lastVia: RepairVerification['via'] = 'none';
   let result: RepairVerification | undefined;
   const settle = (next: ObservedStatus, via: 'push' | 'read'): void => {
     if (result) return;
     last = next;
+    lastVia = via;
     const outcome = classify(from, next, via === 'push');
     if (outcome) {
       result = { outcome, status: next.status, reason: reasonOf(next), via };
@@ -140,5 +142,5 @@ export async function verifyRepair(options: VerifyRepairOptions): Promise<Repair
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
   if (options.signal?.aborted) throw options.signal.reason;
-  return result ?? { outcome: 'timed-out', status: last.status, reason: reasonOf(last), via: last === from ? 'none' : 'read' };
+  return result ?? { outcome: 'timed-out', status: last.status, reason: reasonOf(last), via: lastVia };
 }

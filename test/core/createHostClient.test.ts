@@ -1,0 +1,171 @@
+import { http, HttpResponse, delay } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { HostApiError, createHostClient, type HostApiErrorKind } from '../../src/core/index.js';
+import { aConnection } from '../helpers/connections.js';
+import { BASE, fake, resetFake, server } from '../helpers/hostServer.js';
+
+const client = () => createHostClient({ baseUrl: BASE, timeoutMs: 200 });
+
+async function failure(promise: Promise<unknown>): Promise<HostApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HostApiError);
+  return error as HostApiError;
+}
+
+describe('createHostClient', () => {
+  it('given the contract, should read, repair, refresh, update and delete', async () => {
+    resetFake([aConnection({ id: 'c1', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' })]);
+    const api = client();
+    await expect(api.listConnections()).resolves.toHaveLength(1);
+    await expect(api.getConnection('c1')).resolves.toMatchObject({ id: 'c1', status: 'RECONNECT_REQUIRED' });
+    await expect(api.repairConnection('c1')).resolves.toEqual({
+      connectionId: 'c1',
+      connectToken: 'tok_1',
+      widgetUrl: 'https://institution-connect-sb.meld.io/?connectToken=tok',
+    });
+    await expect(api.refreshConnection('c1')).resolves.toEqual({ requestId: 'req_refresh' });
+    await expect(api.updateConnectionProducts('c1', ['INVESTMENT_HOLDINGS'])).resolves.toEqual({ requestId: 'req_update' });
+    await expect(api.deleteConnection('c1')).resolves.toBeUndefined();
+    expect(api.eventsUrl).toBe(`${BASE}/events`);
+  });
+
+  it('should send JSON, the host\'s headers from a function, and encode ids', async () => {
+    let seen: { url: string; headers: Headers; body: unknown } | undefined;
+    server.use(
+      http.post(`${BASE}/connections/:id/update`, async ({ request }) => {
+        seen = { url: request.url, headers: request.headers, body: await request.json() };
+        return HttpResponse.json({ requestId: 'r' }, { status: 202 });
+      }),
+    );
+    const api = createHostClient({ baseUrl: `${BASE}//`, headers: async () => ({ 'x-csrf': 'token-1' }) });
+    await api.updateConnectionProducts('a/b c', ['OWNERS']);
+    expect(seen?.url).toBe(`${BASE}/connections/a%2Fb%20c/update`);
+    expect(seen?.headers.get('x-csrf')).toBe('token-1');
+    expect(seen?.headers.get('content-type')).toBe('application/json');
+    expect(seen?.headers.get('accept')).toBe('application/json');
+    expect(seen?.body).toEqual({ products: ['OWNERS'] });
+  });
+
+  it.each<[number, HostApiErrorKind]>([
+    [400, 'bad-request'],
+    [401, 'unauthorized'],
+    [403, 'unauthorized'],
+    [404, 'not-found'],
+    [409, 'conflict'],
+    [422, 'bad-request'],
+    [429, 'rate-limited'],
+    [500, 'server'],
+    [502, 'server'],
+    [503, 'server'],
+  ])('given HTTP %i, should reject with kind %s and keep the body\'s fields', async (status, kind) => {
+    server.use(
+      http.post(`${BASE}/connections/c1/repair`, () =>
+        HttpResponse.json(
+          { code: `CODE_${status}`, message: 'It went wrong', requestId: 'req_9', displayMessage: 'Please try later.' },
+          { status },
+        ),
+      ),
+    );
+    const error = await failure(client().repairConnection('c1'));
+    expect(error).toMatchObject({
+      kind,
+      status,
+      code: `CODE_${status}`,
+      requestId: 'req_9',
+      displayMessage: 'Please try later.',
+    });
+    expect(error.message).toContain(`POST ${BASE}/connections/c1/repair answered ${status} (CODE_${status})`);
+  });
+
+  it('given 429 with Retry-After in seconds or as a date, should expose retryAfter in seconds', async () => {
+    server.use(
+      http.post(`${BASE}/connections/s/refresh`, () =>
+        HttpResponse.json({ code: 'RATE_LIMITED' }, { status: 429, headers: { 'retry-after': '10800' } }),
+      ),
+      http.post(`${BASE}/connections/d/refresh`, () =>
+        HttpResponse.json({}, { status: 429, headers: { 'retry-after': new Date(Date.now() + 120_000).toUTCString() } }),
+      ),
+    );
+    expect((await failure(client().refreshConnection('s'))).retryAfter).toBe(10800);
+    const byDate = (await failure(client().refreshConnection('d'))).retryAfter ?? 0;
+    expect(byDate).toBeGreaterThan(100);
+    expect(byDate).toBeLessThanOrEqual(121);
+  });
+
+  it('given an error body that is not JSON, should still map the status', async () => {
+    server.use(http.get(`${BASE}/connections/c1`, () => new HttpResponse('<h1>Bad gateway</h1>', { status: 502 })));
+    const error = await failure(client().getConnection('c1'));
+    expect(error).toMatchObject({ kind: 'server', status: 502, code: undefined });
+  });
+
+  it('given no answer at all, should reject with kind network', async () => {
+    server.use(http.get(`${BASE}/connections`, () => HttpResponse.error()));
+    expect((await failure(client().listConnections())).kind).toBe('network');
+  });
+
+  it('given an answer slower than timeoutMs, should reject with kind timeout', async () => {
+    server.use(
+      http.get(`${BASE}/connections/slow`, async () => {
+        await delay(2_000);
+        return HttpResponse.json(aConnection({ id: 'slow' }));
+      }),
+    );
+    const error = await failure(createHostClient({ baseUrl: BASE, timeoutMs: 50 }).getConnection('slow'));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('50 ms');
+  });
+
+  it('given the caller aborts, should reject with the abort reason, not a HostApiError', async () => {
+    server.use(
+      http.get(`${BASE}/connections/slow`, async () => {
+        await delay(2_000);
+        return HttpResponse.json(aConnection({ id: 'slow' }));
+      }),
+    );
+    const controller = new AbortController();
+    const pending = createHostClient({ baseUrl: BASE }).getConnection('slow', { signal: controller.signal });
+    controller.abort(new DOMException('Stop', 'AbortError'));
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  describe('given malformed answers, should reject with kind invalid-response', () => {
+    it.each([
+      ['a body that is not JSON', `${BASE}/connections/c1`, 'get', () => new HttpResponse('OK', { status: 200 })],
+      ['a connection without an id', `${BASE}/connections/c1`, 'get', () => HttpResponse.json({ status: 'ACTIVE' })],
+      ['a connection without a status', `${BASE}/connections/c1`, 'get', () => HttpResponse.json({ id: 'c1' })],
+      ['another connection', `${BASE}/connections/c1`, 'get', () => HttpResponse.json(aConnection({ id: 'c2' }))],
+      ['an HTML institutionMessage object', `${BASE}/connections/c1`, 'get', () =>
+        HttpResponse.json({ ...aConnection({ id: 'c1' }), institutionMessage: { __html: '<b>x</b>' } })],
+      ['an empty body', `${BASE}/connections/c1`, 'get', () => new HttpResponse(null, { status: 200 })],
+      ['a list that is not a list', `${BASE}/connections`, 'get', () => HttpResponse.json({ connections: 'none' })],
+      ['a list with a broken connection', `${BASE}/connections`, 'get', () => HttpResponse.json({ connections: [{ id: 'x' }] })],
+      ['a repair without widgetUrl', `${BASE}/connections/c1/repair`, 'post', () =>
+        HttpResponse.json({ connectionId: 'c1', connectToken: 't' }, { status: 201 })],
+      ['a repair for another connection', `${BASE}/connections/c1/repair`, 'post', () =>
+        HttpResponse.json({ connectionId: 'c2', connectToken: 't', widgetUrl: 'https://x.meld.io/' }, { status: 201 })],
+      ['a refresh without requestId', `${BASE}/connections/c1/refresh`, 'post', () => HttpResponse.json({}, { status: 202 })],
+    ] as const)('%s', async (_label, url, method, resolver) => {
+      server.use(http[method](url, resolver));
+      const api = client();
+      const call = url.endsWith('/repair')
+        ? api.repairConnection('c1')
+        : url.endsWith('/refresh')
+          ? api.refreshConnection('c1')
+          : url.endsWith('/connections')
+            ? api.listConnections()
+            : api.getConnection('c1');
+      const error = await failure(call);
+      expect(error.kind).toBe('invalid-response');
+    });
+  });
+
+  it('given misuse, should throw errors that name the fix', async () => {
+    expect(() => createHostClient({ baseUrl: '' })).toThrow(/needs a baseUrl/);
+    await expect(client().getConnection('')).rejects.toThrow(/non-empty string/);
+    await expect(client().updateConnectionProducts('c1', [])).rejects.toThrow(/non-empty array/);
+    expect(fake.count('POST /connections/c1/update')).toBe(0);
+  });
+});
