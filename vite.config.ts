@@ -61,6 +61,9 @@ export default defineConfig({
           name: 'browser',
           root,
           include: ['test/**/*.browser.test.{ts,tsx}'],
+          globalSetup: ['test/browser/fakeHostServer.ts'],
+          // The files share one loopback host and reset it; run them one after another.
+          fileParallelism: false,
           browser: chromium(),
         },
       },

@@ -1,0 +1,26 @@
+// Browser-side handle on the loopback host started by fakeHostServer.ts.
+import { inject } from 'vitest';
+
+export const HOST = inject('fakeHostUrl');
+export const BASE_URL = `${HOST}/api`;
+
+export async function resetHost(connections: Array<Record<string, unknown>> = []): Promise<void> {
+  await fetch(`${HOST}/__control/reset`, { method: 'POST', body: JSON.stringify(connections) });
+}
+
+export async function emit(payload: Record<string, unknown>): Promise<{ delivered: number }> {
+  const res = await fetch(`${HOST}/__control/emit`, { method: 'POST', body: JSON.stringify(payload) });
+  return res.json();
+}
+
+export async function hostState(): Promise<{ counts: Record<string, number>; openStreams: number; lastEventIds: string[] }> {
+  return (await fetch(`${HOST}/__control/state`)).json();
+}
+
+export async function control(action: 'fail-streams' | 'drop-streams', query = ''): Promise<void> {
+  await fetch(`${HOST}/__control/${action}${query}`, { method: 'POST' });
+}
+
+export function connection(id: string, status = 'ACTIVE', statusReason: string | null = null) {
+  return { id, status, statusReason, institutionName: 'First Test Bank', externalCustomerId: 'ext_1' };
+}

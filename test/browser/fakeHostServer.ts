@@ -1,0 +1,119 @@
+// A loopback host backend for the Chromium tests: the host endpoint contract,
+// a Server-Sent Events stream, request counts, and a control API the tests
+// drive (emit an event, fail the next streams, drop open streams).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { TestProject } from 'vitest/node';
+
+interface Connection {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  [key: string]: unknown;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    fakeHostUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  let connections = new Map<string, Connection>();
+  let counts = new Map<string, number>();
+  let failStreams = 0;
+  let eventSeq = 0;
+  const streams = new Set<ServerResponse>();
+  const lastEventIds: string[] = [];
+
+  const hit = (route: string) => counts.set(route, (counts.get(route) ?? 0) + 1);
+  const json = (res: ServerResponse, status: number, body?: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  const readBody = async (req: IncomingMessage): Promise<unknown> => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  const server = createServer(async (req, res) => {
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', 'content-type, accept, x-csrf');
+    res.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+
+    if (path === '/__control/reset') {
+      const body = (await readBody(req)) as Connection[] | undefined;
+      connections = new Map((body ?? []).map((c) => [c.id, c]));
+      counts = new Map();
+      failStreams = 0;
+      lastEventIds.length = 0;
+      for (const stream of streams) stream.end();
+      streams.clear();
+      return json(res, 204);
+    }
+    if (path === '/__control/emit') {
+      const payload = (await readBody(req)) as { connectionId: string; newStatus: string; newStatusReason?: string | null };
+      const existing = connections.get(payload.connectionId);
+      if (existing) connections.set(existing.id, { ...existing, status: payload.newStatus, statusReason: payload.newStatusReason ?? null });
+      eventSeq += 1;
+      for (const stream of streams) stream.write(`id: ${eventSeq}\ndata: ${JSON.stringify(payload)}\n\n`);
+      return json(res, 200, { delivered: streams.size, id: eventSeq });
+    }
+    if (path === '/__control/fail-streams') {
+      failStreams = Number(url.searchParams.get('n') ?? 1);
+      return json(res, 204);
+    }
+    if (path === '/__control/drop-streams') {
+      for (const stream of streams) stream.destroy();
+      streams.clear();
+      return json(res, 204);
+    }
+    if (path === '/__control/state') {
+      return json(res, 200, { counts: Object.fromEntries(counts), openStreams: streams.size, lastEventIds });
+    }
+
+    if (req.method === 'GET' && path === '/api/events') {
+      hit('GET /events');
+      lastEventIds.push(String(req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? ''));
+      if (failStreams > 0) {
+        failStreams -= 1;
+        return json(res, 503, { code: 'UNAVAILABLE' });
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write('retry: 100\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    const match = /^\/api\/connections(?:\/([^/]+))?(?:\/(repair|refresh|update))?$/.exec(path);
+    if (!match) return json(res, 404, { code: 'NO_ROUTE' });
+    const [, id, action] = match;
+    hit(`${req.method} /connections${id ? `/${id}` : ''}${action ? `/${action}` : ''}`);
+    if (!id) return json(res, 200, { connections: [...connections.values()] });
+    const connection = connections.get(decodeURIComponent(id));
+    if (!connection) return json(res, 404, { code: 'CONNECTION_NOT_FOUND', message: 'Unknown connection' });
+    if (req.method === 'GET' && !action) return json(res, 200, connection);
+    if (req.method === 'DELETE' && !action) {
+      connections.set(connection.id, { ...connection, status: 'DELETED', statusReason: null });
+      return json(res, 204);
+    }
+    if (action === 'refresh') return json(res, 202, { requestId: `req_${Date.now()}` });
+    if (action === 'repair') {
+      return json(res, 201, { connectionId: connection.id, connectToken: 'tok', widgetUrl: 'https://institution-connect-sb.meld.io/?connectToken=tok' });
+    }
+    return json(res, 404, { code: 'NO_ROUTE' });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  project.provide('fakeHostUrl', `http://127.0.0.1:${port}`);
+
+  return async () => {
+    for (const stream of streams) stream.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  };
+}
