@@ -123,7 +123,8 @@ export function resolveStatus(status: unknown, reason?: unknown): [StatusDecisio
     if (row) return [fromRow(safeStatus, safeReason, row, true), key];
   }
 
-  warnOnce(() => {
+  // No status yet (data still loading) is not a new Meld status: no warning.
+  if (status !== undefined && status !== null) warnOnce(() => {
     const shownStatus = JSON.stringify(safeStatus.slice(0, MAX_INPUT_LENGTH));
     const shownReason = reasonOut === null ? 'null' : JSON.stringify(reasonOut.slice(0, MAX_INPUT_LENGTH));
     return [

@@ -161,6 +161,13 @@ describe('getStatusDecision', () => {
       expect(String(warn.mock.calls[1]?.[0]).length).toBeLessThan(400);
     });
 
+    it('given no status yet (data still loading), should report unknown without a warning', () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      expect(getStatusDecision(undefined).prompt).toBe('unknown');
+      expect(getStatusDecision(null, null).known).toBe(false);
+      expect(warn).not.toHaveBeenCalled();
+    });
+
     it('should not warn in production', () => {
       vi.stubEnv('NODE_ENV', 'production');
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
