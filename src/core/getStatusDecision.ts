@@ -124,16 +124,18 @@ export function resolveStatus(status: unknown, reason?: unknown): [StatusDecisio
   }
 
   // No status yet (data still loading) is not a new Meld status: no warning.
-  if (status !== undefined && status !== null) warnOnce(() => {
-    const shownStatus = JSON.stringify(safeStatus.slice(0, MAX_INPUT_LENGTH));
-    const shownReason = reasonOut === null ? 'null' : JSON.stringify(reasonOut.slice(0, MAX_INPUT_LENGTH));
-    return [
-      `status:${shownStatus}:${shownReason}`,
-      `Unknown connection status ${shownStatus} with reason ${shownReason}.` +
-        ' The kit treats it as the safest known case and offers no refresh, repair or update.' +
-        ' If Meld has added it, please update meld-reconnect-kit.',
-    ];
-  });
+  if (status !== undefined && status !== null) {
+    warnOnce(() => {
+      const shownStatus = JSON.stringify(safeStatus.slice(0, MAX_INPUT_LENGTH));
+      const shownReason = reasonOut === null ? 'null' : JSON.stringify(reasonOut.slice(0, MAX_INPUT_LENGTH));
+      return [
+        `status:${shownStatus}:${shownReason}`,
+        `Unknown connection status ${shownStatus} with reason ${shownReason}.` +
+          ' The kit treats it as the safest known case and offers no refresh, repair or update.' +
+          ' If Meld has added it, please update meld-reconnect-kit.',
+      ];
+    });
+  }
 
   const safeKey = SAFE_ROW_FOR_UNKNOWN_REASON.get(safeStatus);
   const safeRow = safeKey === undefined ? undefined : ROWS_BY_KEY.get(safeKey);

@@ -36,6 +36,29 @@ export function assertOperationAllowed(client: QueryClient, operation: Connectio
   }
 }
 
+/**
+ * Runs a host call for an operation that leaves the connection's status to
+ * Meld (refresh, update): refuses it first if the cached status does not allow
+ * it, marks the cached connection stale on success (no read; the change comes
+ * by push), and re-reads it after a 404/409.
+ */
+export async function runGuardedOperation<T>(
+  client: QueryClient,
+  operation: ConnectionOperation,
+  connectionId: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  assertOperationAllowed(client, operation, connectionId);
+  try {
+    const result = await call();
+    await client.invalidateQueries({ queryKey: reconnectKitKeys.detail(connectionId), refetchType: 'none' });
+    return result;
+  } catch (error) {
+    refetchIfStale(client, connectionId, error);
+    throw error;
+  }
+}
+
 /** After a 404/409 the cached status is likely stale: mark it so and read it again if watched. */
 export function refetchIfStale(client: QueryClient, connectionId: string, error: unknown): void {
   const kind = (error as { kind?: unknown } | null)?.kind;

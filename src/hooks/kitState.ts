@@ -3,6 +3,17 @@ import type { HostApi } from '../core/createHostClient.js';
 import type { ObservedStatus } from '../core/verifyRepair.js';
 import type { RepairSession } from '../core/types.js';
 
+/** The live stream's state. */
+export type ConnectionEventsState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unsupported';
+
+/** One live status stream, shared by every `useConnectionEvents` on its URL. */
+export interface SharedStream {
+  refs: number;
+  state: ConnectionEventsState;
+  listeners: Set<(state: ConnectionEventsState) => void>;
+  stop: () => void;
+}
+
 /** What the kit keeps per QueryClient. Internal. */
 export interface KitState {
   hostApi: HostApi | undefined;
@@ -11,8 +22,8 @@ export interface KitState {
   seenEventIds: Set<string>;
   lastEventAt: Map<string, number>;
   channel: BroadcastChannel | undefined;
-  /** Live status streams by URL, shared by every `useConnectionEvents` on it. */
-  streams: Map<string, { release: () => void; refs: number; isOpen: () => boolean }>;
+  /** Live status streams by URL (and credentials mode). */
+  streams: Map<string, SharedStream>;
 }
 
 const states = new WeakMap<QueryClient, KitState>();

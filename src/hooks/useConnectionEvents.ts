@@ -3,11 +3,10 @@ import { useEffect, useState } from 'react';
 import { warnOnce } from '../core/dev.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import { applyStatusChange } from './applyStatusChange.js';
-import { getKitState } from './kitState.js';
+import { getKitState, type ConnectionEventsState, type SharedStream } from './kitState.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 
-/** The live stream's state. */
-export type ConnectionEventsState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unsupported';
+export type { ConnectionEventsState };
 
 export interface UseConnectionEventsOptions {
   /** The host's `/events` URL. Defaults to `{baseUrl}/events` of the provider's client. */
@@ -24,18 +23,11 @@ export interface UseConnectionEventsResult {
 
 const MAX_BACKOFF_MS = 30_000;
 
-interface Stream {
-  refs: number;
-  state: ConnectionEventsState;
-  listeners: Set<(state: ConnectionEventsState) => void>;
-  stop: () => void;
-}
-
 function withParam(url: string, name: string, value: string): string {
   return `${url}${url.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
 }
 
-function openStream(client: QueryClient, url: string, withCredentials: boolean, stream: Stream): () => void {
+function openStream(client: QueryClient, url: string, withCredentials: boolean, stream: SharedStream): () => void {
   let source: EventSource | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
@@ -96,6 +88,13 @@ function openStream(client: QueryClient, url: string, withCredentials: boolean, 
   };
 }
 
+function startSharedStream(client: QueryClient, url: string, withCredentials: boolean, key: string): SharedStream {
+  const stream: SharedStream = { refs: 0, state: 'connecting', listeners: new Set(), stop: () => {} };
+  getKitState(client).streams.set(key, stream);
+  stream.stop = openStream(client, url, withCredentials, stream);
+  return stream;
+}
+
 /** Joins the shared stream for `url` on this client; the last one out closes it. */
 function acquireStream(
   client: QueryClient,
@@ -105,26 +104,15 @@ function acquireStream(
 ): () => void {
   const { streams } = getKitState(client);
   const key = `${withCredentials ? 'cred' : 'anon'} ${url}`;
-  let stream = streams.get(key) as (Stream & { release: () => void; isOpen: () => boolean }) | undefined;
-  if (!stream) {
-    const created: Stream = { refs: 0, state: 'connecting', listeners: new Set(), stop: () => {} };
-    const entry = Object.assign(created, {
-      release: () => {},
-      isOpen: () => created.state === 'open',
-    });
-    streams.set(key, entry);
-    created.stop = openStream(client, url, withCredentials, created);
-    stream = entry;
-  }
-  const shared = stream;
-  shared.refs += 1;
-  shared.listeners.add(listener);
-  listener(shared.state);
+  const stream = streams.get(key) ?? startSharedStream(client, url, withCredentials, key);
+  stream.refs += 1;
+  stream.listeners.add(listener);
+  listener(stream.state);
   return () => {
-    shared.listeners.delete(listener);
-    shared.refs -= 1;
-    if (shared.refs === 0) {
-      shared.stop();
+    stream.listeners.delete(listener);
+    stream.refs -= 1;
+    if (stream.refs === 0) {
+      stream.stop();
       streams.delete(key);
     }
   };

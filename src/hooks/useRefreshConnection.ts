@@ -2,7 +2,7 @@ import { useMutation, type UseMutationOptions, type UseMutationResult } from '@t
 import type { HostApiError, OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { AcceptedRequest } from '../core/types.js';
-import { assertOperationAllowed, refetchIfStale } from './connectionCache.js';
+import { runGuardedOperation } from './connectionCache.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 
 export type UseRefreshConnectionOptions = Omit<
@@ -27,17 +27,8 @@ export function useRefreshConnection(options: UseRefreshConnectionOptions = {}):
     {
       ...options,
       mutationKey: [...reconnectKitKeys.all, 'refresh'],
-      mutationFn: async (connectionId: string) => {
-        assertOperationAllowed(queryClient, 'refresh', connectionId);
-        try {
-          const accepted = await hostApi.refreshConnection(connectionId);
-          await queryClient.invalidateQueries({ queryKey: reconnectKitKeys.detail(connectionId), refetchType: 'none' });
-          return accepted;
-        } catch (error) {
-          refetchIfStale(queryClient, connectionId, error);
-          throw error;
-        }
-      },
+      mutationFn: (connectionId: string) =>
+        runGuardedOperation(queryClient, 'refresh', connectionId, () => hostApi.refreshConnection(connectionId)),
     },
     queryClient,
   );

@@ -2,7 +2,7 @@ import { useMutation, type UseMutationOptions, type UseMutationResult } from '@t
 import type { HostApiError, OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { AcceptedRequest, MeldProduct } from '../core/types.js';
-import { assertOperationAllowed, refetchIfStale } from './connectionCache.js';
+import { runGuardedOperation } from './connectionCache.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 
 export interface UpdateConnectionProductsVariables {
@@ -34,17 +34,10 @@ export function useUpdateConnectionProducts(
     {
       ...options,
       mutationKey: [...reconnectKitKeys.all, 'update'],
-      mutationFn: async ({ connectionId, products }: UpdateConnectionProductsVariables) => {
-        assertOperationAllowed(queryClient, 'update', connectionId);
-        try {
-          const accepted = await hostApi.updateConnectionProducts(connectionId, products);
-          await queryClient.invalidateQueries({ queryKey: reconnectKitKeys.detail(connectionId), refetchType: 'none' });
-          return accepted;
-        } catch (error) {
-          refetchIfStale(queryClient, connectionId, error);
-          throw error;
-        }
-      },
+      mutationFn: ({ connectionId, products }: UpdateConnectionProductsVariables) =>
+        runGuardedOperation(queryClient, 'update', connectionId, () =>
+          hostApi.updateConnectionProducts(connectionId, products),
+        ),
     },
     queryClient,
   );
