@@ -32,3 +32,19 @@ export {
   type RepairVerificationOutcome,
   type VerifyRepairOptions,
 } from './verifyRepair.js';
+export {
+  validateWidgetUrl,
+  WidgetUrlError,
+  type ValidateWidgetUrlOptions,
+  type WidgetUrlProblem,
+} from './validateWidgetUrl.js';
+export {
+  parseWidgetMessage,
+  type WidgetCompleteMetadata,
+  type WidgetErrorMetadata,
+  type WidgetEventName,
+  type WidgetMessage,
+  type WidgetMetadata,
+} from './parseWidgetMessage.js';
+export type { ReconnectKitEvent, ReconnectKitEventType } from './analytics.js';
+export { classifyFlowError, type ReconnectFlowFailure } from './flowFailure.js';

@@ -1,10 +1,27 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
+import type { ReconnectKitEvent } from '../core/analytics.js';
 import type { HostApi } from '../core/createHostClient.js';
+import type { Messages } from '../i18n/messages.js';
+import type { WidgetMode } from '../widget/openMeldWidget.js';
+
+/** How the kit opens Meld's widget, for every flow under a provider. */
+export interface WidgetSettings {
+  /** Defaults to `'dialog'`. */
+  mode?: WidgetMode | undefined;
+  /** Hosts besides `*.meld.io` the widget URL may use (e.g. a local simulator). */
+  allowedHosts?: readonly string[] | undefined;
+  /** Origins besides the widget URL's own whose messages count. */
+  allowedOrigins?: readonly string[] | undefined;
+}
 
 export interface ReconnectKitContextValue {
   hostApi: HostApi;
   queryClient: QueryClient;
+  messages: Messages;
+  widget: WidgetSettings;
+  /** Sends a funnel event to the provider's `onEvent`. Stable. */
+  emit: (event: ReconnectKitEvent) => void;
 }
 
 export const ReconnectKitContext = createContext<ReconnectKitContextValue | null>(null);

@@ -1,9 +1,11 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
-import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ReconnectKitEvent } from '../core/analytics.js';
 import { createHostClient, type HostApi, type HostClientOptions } from '../core/createHostClient.js';
+import { defaultMessages, type Messages } from '../i18n/messages.js';
 import { acceptBroadcast } from './applyStatusChange.js';
 import { bindHostApi, getKitState } from './kitState.js';
-import { ReconnectKitContext } from './ReconnectKitContext.js';
+import { ReconnectKitContext, type WidgetSettings } from './ReconnectKitContext.js';
 
 interface CommonProps {
   children?: ReactNode;
@@ -14,6 +16,12 @@ interface CommonProps {
    * other tabs; `false` turns sharing off. Defaults to `'meld-reconnect-kit'`.
    */
   broadcastChannel?: string | false | undefined;
+  /** Funnel events from every flow (`flow_started`, `widget_opened`, `verified`, ...). */
+  onEvent?: ((event: ReconnectKitEvent) => void) | undefined;
+  /** Replaces any of the kit's strings. */
+  messages?: Partial<Messages> | undefined;
+  /** How the widget opens: mode, extra allowed hosts and origins. */
+  widget?: WidgetSettings | undefined;
 }
 
 /** Props of {@link ReconnectKitProvider}: either a `hostApi` or a `baseUrl` (with its client options). */
@@ -32,7 +40,7 @@ export type ReconnectKitProviderProps = CommonProps &
  * </ReconnectKitProvider>
  */
 export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
-  const { children, queryClient: given, broadcastChannel = 'meld-reconnect-kit' } = props;
+  const { children, queryClient: given, broadcastChannel = 'meld-reconnect-kit', onEvent, messages: overrides, widget } = props;
   const inContext = useContext(QueryClientContext);
   const [own] = useState(() => (given || inContext ? undefined : new QueryClient()));
   const queryClient = (given ?? inContext ?? own) as QueryClient;
@@ -63,7 +71,25 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
     };
   }, [queryClient, broadcastChannel]);
 
-  const value = useMemo(() => ({ hostApi, queryClient }), [hostApi, queryClient]);
+  // The latest onEvent, read when an event happens, so an inline callback does not churn the context.
+  const onEventRef = useRef(onEvent);
+  useEffect(() => {
+    onEventRef.current = onEvent;
+  });
+  const emit = useCallback((event: ReconnectKitEvent) => onEventRef.current?.(event), []);
+  const messages = useMemo(() => ({ ...defaultMessages, ...overrides }), [overrides]);
+  const widgetMode = widget?.mode;
+  const allowedHosts = widget?.allowedHosts;
+  const allowedOrigins = widget?.allowedOrigins;
+  const widgetSettings = useMemo(
+    () => ({ mode: widgetMode, allowedHosts, allowedOrigins }),
+    [widgetMode, allowedHosts, allowedOrigins],
+  );
+
+  const value = useMemo(
+    () => ({ hostApi, queryClient, messages, widget: widgetSettings, emit }),
+    [hostApi, queryClient, messages, widgetSettings, emit],
+  );
   const content = <ReconnectKitContext.Provider value={value}>{children}</ReconnectKitContext.Provider>;
   return queryClient === inContext ? content : <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;
 }

@@ -33,3 +33,11 @@ export {
   type UseConnectionEventsOptions,
   type UseConnectionEventsResult,
 } from './useConnectionEvents.js';
+export {
+  useReconnectFlow,
+  type ReconnectFlowState,
+  type ReconnectFlowStatus,
+  type UseReconnectFlowOptions,
+  type UseReconnectFlowResult,
+} from './useReconnectFlow.js';
+export type { WidgetSettings } from './ReconnectKitContext.js';

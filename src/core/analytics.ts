@@ -1,0 +1,29 @@
+import type { ReconnectFlowFailure } from './flowFailure.js';
+
+/** Funnel events the kit emits, so hosts can measure their reconnect funnel. */
+export type ReconnectKitEventType =
+  | 'prompt_shown'
+  | 'flow_started'
+  | 'popup_blocked'
+  | 'widget_opened'
+  | 'widget_completed'
+  | 'verified'
+  | 'unconfirmed'
+  | 'abandoned'
+  | 'failed';
+
+export interface ReconnectKitEvent {
+  type: ReconnectKitEventType;
+  connectionId: string;
+  /** ms since the epoch. */
+  at: number;
+  /** Widget mode, once known. */
+  mode?: 'dialog' | 'popup' | 'redirect' | undefined;
+  /** For `failed`: why, in the kit's words. */
+  failure?: ReconnectFlowFailure | undefined;
+  /** For `verified`, `unconfirmed` and `failed` after verification: the status and reason seen. */
+  status?: string | undefined;
+  reason?: string | null | undefined;
+  /** For `abandoned`: how the customer left. */
+  closeReason?: string | undefined;
+}
