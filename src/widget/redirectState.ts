@@ -25,11 +25,31 @@ function storageOrNull(storage?: Storage): Storage | null {
   }
 }
 
-/** Records that the customer is leaving for Meld's widget. */
+/** Records that the customer is leaving for Meld's widget. Without usable storage, nothing resumes. */
 export function saveRedirectState(connectionId: string, storage?: Storage, now = Date.now()): RedirectState {
   const state: RedirectState = { connectionId, state: randomState(), startedAt: now };
-  storageOrNull(storage)?.setItem(KEY, JSON.stringify(state));
+  try {
+    storageOrNull(storage)?.setItem(KEY, JSON.stringify(state));
+  } catch {
+    // Storage full or denied: the flow still works; only resuming after the redirect is lost.
+  }
   return state;
+}
+
+function read(storage: Storage): string | null {
+  try {
+    return storage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+function clear(storage: Storage): void {
+  try {
+    storage.removeItem(KEY);
+  } catch {
+    // nothing to clear where storage is denied
+  }
 }
 
 export interface TakeRedirectStateOptions {
@@ -47,17 +67,17 @@ export interface TakeRedirectStateOptions {
  */
 export function takeRedirectState(connectionId: string, options: TakeRedirectStateOptions = {}): RedirectState | null {
   const storage = storageOrNull(options.storage);
-  const raw = storage?.getItem(KEY);
+  const raw = storage ? read(storage) : null;
   if (!storage || !raw) return null;
   let saved: Partial<RedirectState>;
   try {
     saved = JSON.parse(raw) as Partial<RedirectState>;
   } catch {
-    storage.removeItem(KEY);
+    clear(storage);
     return null;
   }
   if (saved?.connectionId !== connectionId) return null;
-  storage.removeItem(KEY);
+  clear(storage);
   const now = options.now ?? Date.now();
   if (typeof saved.state !== 'string' || typeof saved.startedAt !== 'number') return null;
   if (now - saved.startedAt > MAX_AGE_MS || saved.startedAt > now) return null;
