@@ -16,6 +16,8 @@ mkdirSync(reports, { recursive: true });
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const env = { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
 const results = [];
+// No step should come near this; a hung one fails loudly instead of stalling CI.
+const STEP_TIMEOUT_MS = 5 * 60 * 1000;
 
 function run(label, cmd, args, { needs = [], extraEnv = {} } = {}) {
   const blocked = needs.filter((need) => results.find((r) => r.label === need && !r.ok));
@@ -26,7 +28,14 @@ function run(label, cmd, args, { needs = [], extraEnv = {} } = {}) {
   }
   console.log(`\n-- ${label}`);
   const started = performance.now();
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
+  const result = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, ...extraEnv },
+    timeout: STEP_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
+  if (result.error?.code === 'ETIMEDOUT') console.error(`\n-- ${label}: killed after ${STEP_TIMEOUT_MS / 60000} minutes (hung?)`);
   const ok = result.status === 0;
   results.push({ label, ok, seconds: (performance.now() - started) / 1000 });
   return ok;

@@ -3,6 +3,12 @@ import { inject } from 'vitest';
 
 export const HOST = inject('fakeHostUrl');
 export const BASE_URL = `${HOST}/api`;
+/** The fake host's `host:port`, to allow its widget page (plain http) in tests. */
+export const HOST_PORT = new URL(HOST).host;
+
+export function widgetUrl(query: Record<string, string> = {}): string {
+  return `${HOST}/widget?${new URLSearchParams({ connectionId: 'c1', ...query })}`;
+}
 
 export async function resetHost(connections: Array<Record<string, unknown>> = []): Promise<void> {
   await fetch(`${HOST}/__control/reset`, { method: 'POST', body: JSON.stringify(connections) });

@@ -19,6 +19,9 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   let connections = new Map<string, Connection>();
+  // Per connection: what the repair route answers, and how the widget page behaves.
+  let repairStatus = new Map<string, number>();
+  let widgetQuery = new Map<string, string>();
   let counts = new Map<string, number>();
   let failStreams = 0;
   let eventSeq = 0;
@@ -36,6 +39,7 @@ export default async function setup(project: TestProject) {
     return text ? JSON.parse(text) : undefined;
   };
 
+  let port = 0;
   const server = createServer(async (req, res) => {
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-headers', 'content-type, accept, x-csrf');
@@ -45,8 +49,16 @@ export default async function setup(project: TestProject) {
     const path = url.pathname;
 
     if (path === '/__control/reset') {
-      const body = (await readBody(req)) as Connection[] | undefined;
-      connections = new Map((body ?? []).map((c) => [c.id, c]));
+      const body = (await readBody(req)) as Array<Connection & { repairStatus?: number; widget?: string }> | undefined;
+      repairStatus = new Map();
+      widgetQuery = new Map();
+      connections = new Map(
+        (body ?? []).map(({ repairStatus: status, widget, ...c }) => {
+          if (status) repairStatus.set(c.id, status);
+          if (widget) widgetQuery.set(c.id, widget);
+          return [c.id, c as Connection];
+        }),
+      );
       counts = new Map();
       failStreams = 0;
       lastEventIds.length = 0;
@@ -75,6 +87,10 @@ export default async function setup(project: TestProject) {
       return json(res, 200, { counts: Object.fromEntries(counts), openStreams: streams.size, lastEventIds });
     }
 
+    if (req.method === 'GET' && path === '/widget') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end(WIDGET_PAGE);
+    }
     if (req.method === 'GET' && path === '/api/events') {
       hit('GET /events');
       lastEventIds.push(String(req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? ''));
@@ -102,18 +118,59 @@ export default async function setup(project: TestProject) {
     }
     if (action === 'refresh') return json(res, 202, { requestId: `req_${Date.now()}` });
     if (action === 'repair') {
-      return json(res, 201, { connectionId: connection.id, connectToken: 'tok', widgetUrl: 'https://institution-connect-sb.meld.io/?connectToken=tok' });
+      const status = repairStatus.get(connection.id);
+      if (status) return json(res, status, { code: status === 409 ? 'CONNECTION_NOT_REPAIRABLE' : 'ERROR', message: 'Refused' });
+      const query = new URLSearchParams(widgetQuery.get(connection.id) ?? '');
+      query.set('connectionId', connection.id);
+      const widgetUrl = query.get('widgetUrl') ?? `http://127.0.0.1:${port}/widget?${query}`;
+      return json(res, 201, { connectionId: connection.id, connectToken: `tok_${counts.get(`POST /connections/${id}/repair`)}`, widgetUrl });
     }
     return json(res, 404, { code: 'NO_ROUTE' });
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  port = typeof address === 'object' && address ? address.port : 0;
   project.provide('fakeHostUrl', `http://127.0.0.1:${port}`);
 
   return async () => {
     for (const stream of streams) stream.destroy();
+    // Browsers keep connections alive (and a test's popup may still hold one): drop them all.
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   };
 }
+
+// A stand-in for Meld's widget, served from the fake host's origin: it posts
+// what Meld's widget posts, to its parent (iframe) or opener (popup). Query:
+// connectionId, auto=complete|error, outcome=active|still-broken, shape=string, nested=1.
+const WIDGET_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Fake Meld widget</title></head>
+<body>
+<h1>Sign in to First Test Bank</h1>
+<button id="signin" type="button">Sign in</button>
+<button id="fail" type="button">Wrong password</button>
+<script>
+  const q = new URLSearchParams(location.search);
+  const connectionId = q.get('connectionId');
+  const target = window.opener || window.parent;
+  const post = (message) => target.postMessage(q.get('shape') === 'string' ? JSON.stringify(message) : message, '*');
+  post({ source: 'provider', type: 'provider/loaded' });
+  post({ domain: 'meld-connect', eventName: 'init' });
+  async function complete() {
+    const next = q.get('outcome') === 'still-broken'
+      ? { connectionId, newStatus: 'RECONNECT_REQUIRED', newStatusReason: 'OTHER' }
+      : { connectionId, newStatus: 'ACTIVE', newStatusReason: null };
+    await fetch('/__control/emit', { method: 'POST', body: JSON.stringify(next) });
+    const metadata = { institutionId: 'inst_1', institutionName: 'First Test Bank', accountCount: 2, accounts: [] };
+    post(q.get('nested') ? { domain: 'meld-connect', eventName: 'connect_complete', metadata } : { domain: 'meld-connect', eventName: 'connect_complete', ...metadata });
+  }
+  function fail() {
+    post({ domain: 'meld-connect', eventName: 'error', metadata: { reason: 'INVALID_CREDENTIALS', details: 'Wrong password' } });
+  }
+  document.getElementById('signin').onclick = complete;
+  document.getElementById('fail').onclick = fail;
+  if (q.get('auto') === 'complete') setTimeout(complete, 50);
+  if (q.get('auto') === 'error') setTimeout(fail, 50);
+</script>
+</body></html>`;
