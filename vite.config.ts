@@ -62,6 +62,7 @@ export default defineConfig({
           root,
           include: ['test/**/*.browser.test.{ts,tsx}'],
           globalSetup: ['test/browser/fakeHostServer.ts'],
+          setupFiles: ['test/setup/browser.ts'],
           // The files share one loopback host and reset it; run them one after another.
           fileParallelism: false,
           browser: chromium(),

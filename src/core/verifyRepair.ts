@@ -23,6 +23,11 @@ export interface ObservedStatus {
 export interface VerifyRepairOptions {
   /** The status and reason before the repair. */
   from: ObservedStatus;
+  /**
+   * The status as the page knows it when verification starts. A push can beat
+   * the widget's `connect_complete`; this lets the kit count it.
+   */
+  initial?: ObservedStatus | undefined;
   /** One-shot read of the connection (the host's `GET /connections/:id`). */
   readConnection: (signal: AbortSignal) => Promise<ObservedStatus | Connection>;
   /**
@@ -122,10 +127,13 @@ export async function verifyRepair(options: VerifyRepairOptions): Promise<Repair
     }
   };
 
-  const unsubscribe = subscribe?.((next) => settle(next, 'push'));
+  if (options.initial) settle(options.initial, 'read');
+  const unsubscribe = result ? undefined : subscribe?.((next) => settle(next, 'push'));
   const started = Date.now();
   try {
-    if (subscribe) {
+    if (result) {
+      // decided by what the page already knew
+    } else if (subscribe) {
       await sleep(timeoutMs, stop.signal);
       if (!result && !stop.signal.aborted) await read();
     } else {

@@ -119,8 +119,10 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
       settle({ status: 'verifying', mode });
       const streamOpen = [...getKitState(queryClient).streams.values()].some((s) => s.state === 'open');
       const limits = latestOptions.current.verification;
+      const known = cachedConnection(queryClient, connectionId);
       verifyRepair({
         from,
+        initial: known ? { status: known.status, statusReason: known.statusReason ?? null } : undefined,
         signal: controller.signal,
         timeoutMs: limits?.timeoutMs,
         delaysMs: limits?.delaysMs,

@@ -19,7 +19,7 @@ export async function emit(payload: Record<string, unknown>): Promise<{ delivere
   return res.json();
 }
 
-export async function hostState(): Promise<{ counts: Record<string, number>; openStreams: number; lastEventIds: string[] }> {
+export async function hostState(): Promise<{ counts: Record<string, number>; openStreams: number; lastEventIds: string[]; log: string[] }> {
   return (await fetch(`${HOST}/__control/state`)).json();
 }
 

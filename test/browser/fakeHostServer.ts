@@ -28,7 +28,11 @@ export default async function setup(project: TestProject) {
   const streams = new Set<ServerResponse>();
   const lastEventIds: string[] = [];
 
-  const hit = (route: string) => counts.set(route, (counts.get(route) ?? 0) + 1);
+  let log: string[] = [];
+  const hit = (route: string) => {
+    counts.set(route, (counts.get(route) ?? 0) + 1);
+    log.push(route);
+  };
   const json = (res: ServerResponse, status: number, body?: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -60,6 +64,7 @@ export default async function setup(project: TestProject) {
         }),
       );
       counts = new Map();
+      log = [];
       failStreams = 0;
       lastEventIds.length = 0;
       for (const stream of streams) stream.end();
@@ -67,6 +72,7 @@ export default async function setup(project: TestProject) {
       return json(res, 204);
     }
     if (path === '/__control/emit') {
+      log.push('emit');
       const payload = (await readBody(req)) as { connectionId: string; newStatus: string; newStatusReason?: string | null };
       const existing = connections.get(payload.connectionId);
       if (existing) connections.set(existing.id, { ...existing, status: payload.newStatus, statusReason: payload.newStatusReason ?? null });
@@ -84,7 +90,7 @@ export default async function setup(project: TestProject) {
       return json(res, 204);
     }
     if (path === '/__control/state') {
-      return json(res, 200, { counts: Object.fromEntries(counts), openStreams: streams.size, lastEventIds });
+      return json(res, 200, { counts: Object.fromEntries(counts), openStreams: streams.size, lastEventIds, log });
     }
 
     if (req.method === 'GET' && path === '/widget') {

@@ -60,6 +60,25 @@ describe('verifyRepair', () => {
     });
   });
 
+  describe('given the page already knows a newer status', () => {
+    it('should decide from it at once, without waiting or reading', async () => {
+      const readConnection = vi.fn();
+      const channel = pushChannel();
+      const result = verifyRepair({ from: BROKEN, initial: { status: 'ACTIVE' }, readConnection, subscribe: channel.subscribe });
+      await expect(result).resolves.toMatchObject({ outcome: 'verified', via: 'read' });
+      expect(readConnection).not.toHaveBeenCalled();
+      expect(channel.subscribed).toBe(false);
+    });
+
+    it('given it is the unchanged starting status, should keep waiting', async () => {
+      const readConnection = vi.fn().mockResolvedValue({ status: 'ACTIVE' });
+      const result = verifyRepair({ from: BROKEN, initial: BROKEN, readConnection });
+      await vi.advanceTimersByTimeAsync(1_000);
+      await expect(result).resolves.toMatchObject({ outcome: 'verified' });
+      expect(readConnection).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('given no push channel', () => {
     it('should re-read at 1, 3, 7, 15 and 30 s, then give up', async () => {
       const readConnection = vi.fn().mockResolvedValue(BROKEN);
