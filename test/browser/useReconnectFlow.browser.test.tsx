@@ -5,13 +5,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import {
   ReconnectKitProvider,
+  openMeldWidget,
+  saveRedirectState,
   useConnection,
   useConnectionEvents,
   useReconnectFlow,
   type ReconnectKitEvent,
   type WidgetMode,
 } from '../../src/index.js';
-import { BASE_URL, HOST_PORT, hostState, resetHost } from './fakeHost.js';
+import { BASE_URL, HOST_PORT, emit, hostState, resetHost, widgetUrl } from './fakeHost.js';
 
 function Flow({ id = 'c1', mode, live = false }: { id?: string; mode?: WidgetMode; live?: boolean }) {
   const { data } = useConnection(id);
@@ -202,5 +204,37 @@ describe('useReconnectFlow in Chromium (loopback host, widget on another origin)
     await screen.findByText('flow idle');
     await waitFor(() => expect(document.querySelector('dialog')).toBeNull());
     view.unmount();
+  });
+});
+
+describe('redirect mode in Chromium', () => {
+  it('should save resumable state and leave for the validated widget URL', () => {
+    sessionStorage.clear();
+    const navigate = vi.fn();
+    const onClose = vi.fn();
+    const handle = openMeldWidget({
+      widgetUrl: widgetUrl(),
+      mode: 'redirect',
+      allowedHosts: [HOST_PORT],
+      redirect: { connectionId: 'c1', navigate },
+      onClose,
+    });
+    expect(handle.mode).toBe('redirect');
+    expect(navigate).toHaveBeenCalledWith(widgetUrl());
+    const saved = JSON.parse(sessionStorage.getItem('meld-reconnect-kit:redirect') ?? '{}');
+    expect(saved).toMatchObject({ connectionId: 'c1', state: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(Date.now() - saved.startedAt).toBeLessThan(5_000);
+    expect(document.querySelector('dialog')).toBeNull();
+  });
+
+  it('given the customer returns from the widget, should resume verification and clear the state', async () => {
+    await resetHost([broken()]);
+    sessionStorage.clear();
+    saveRedirectState('c1');
+    await emit({ connectionId: 'c1', newStatus: 'ACTIVE', newStatusReason: null });
+    const { onEvent } = renderFlow();
+    await screen.findByText('flow verified reason null', undefined, { timeout: 3_000 });
+    expect(onEvent).toHaveBeenCalledWith(expect.objectContaining({ type: 'verified', mode: 'redirect' }));
+    expect(sessionStorage.getItem('meld-reconnect-kit:redirect')).toBeNull();
   });
 });
