@@ -9,6 +9,8 @@ const config: StorybookConfig = {
     options: { builder: { viteConfigPath: '.storybook/vite.config.ts' } },
   },
   core: { disableTelemetry: true },
+  // Stand-ins served beside the stories (never copied into the library build).
+  staticDirs: ['./public'],
 };
 
 export default config;
