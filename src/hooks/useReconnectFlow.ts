@@ -1,3 +1,4 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReconnectKitEvent, ReconnectKitEventType } from '../core/analytics.js';
 import { classifyFlowError, type ReconnectFlowFailure } from '../core/flowFailure.js';
@@ -59,6 +60,15 @@ export interface UseReconnectFlowResult extends ReconnectFlowState {
   isBusy: boolean;
 }
 
+/** The connection's status as the cache knows it, if it knows it. */
+function observedInCache(client: QueryClient, connectionId: string): ObservedStatus | undefined {
+  const cached = cachedConnection(client, connectionId);
+  return cached ? { status: cached.status, statusReason: cached.statusReason ?? null } : undefined;
+}
+
+/** Assumed when the cache knows nothing yet: the flow is only offered for broken connections. */
+const ASSUMED_BROKEN: ObservedStatus = { status: 'RECONNECT_REQUIRED', statusReason: null };
+
 /** Meld's connect tokens live 3 to 4 hours: an older session is never reused. */
 const SESSION_MAX_AGE_MS = 3 * 60 * 60 * 1000;
 const BUSY: ReadonlySet<ReconnectFlowStatus> = new Set(['requesting', 'widget-open', 'verifying']);
@@ -119,10 +129,9 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
       settle({ status: 'verifying', mode });
       const streamOpen = [...getKitState(queryClient).streams.values()].some((s) => s.state === 'open');
       const limits = latestOptions.current.verification;
-      const known = cachedConnection(queryClient, connectionId);
       verifyRepair({
         from,
-        initial: known ? { status: known.status, statusReason: known.statusReason ?? null } : undefined,
+        initial: observedInCache(queryClient, connectionId),
         signal: controller.signal,
         timeoutMs: limits?.timeoutMs,
         delaysMs: limits?.delaysMs,
@@ -163,9 +172,7 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
       // Popup blockers allow a window opened inside the click, not after the request returns.
       const popupWindow = mode === 'popup' ? preparePopup() : undefined;
       const cached = cachedConnection(queryClient, connectionId);
-      const from: ObservedStatus = cached
-        ? { status: cached.status, statusReason: cached.statusReason ?? null }
-        : { status: 'RECONNECT_REQUIRED', statusReason: null };
+      const from = observedInCache(queryClient, connectionId) ?? ASSUMED_BROKEN;
       emit('flow_started', { mode });
       settle({ status: 'requesting', mode });
 
@@ -254,11 +261,7 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
   useEffect(() => {
     if (resumed.current?.connectionId !== connectionId) resumed.current = takeRedirectState(connectionId);
     if (!resumed.current) return;
-    const cached = cachedConnection(queryClient, connectionId);
-    verifyRef.current(
-      cached ? { status: cached.status, statusReason: cached.statusReason ?? null } : { status: 'RECONNECT_REQUIRED', statusReason: null },
-      'redirect',
-    );
+    verifyRef.current(observedInCache(queryClient, connectionId) ?? ASSUMED_BROKEN, 'redirect');
     const started = verification.current;
     return () => {
       if (verification.current === started) started?.abort();
