@@ -9,3 +9,5 @@ export * from './core/index.js';
 export * from './hooks/index.js';
 export * from './widget/index.js';
 export { defaultMessages, formatMessage, type MessageKey, type Messages } from './i18n/messages.js';
+export * from './components/index.js';
+export { es } from './i18n/es.js';

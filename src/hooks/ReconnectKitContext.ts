@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import type { ReconnectKitEvent } from '../core/analytics.js';
 import type { HostApi } from '../core/createHostClient.js';
+import type { Connection } from '../core/types.js';
 import type { Messages } from '../i18n/messages.js';
 import type { WidgetMode } from '../widget/openMeldWidget.js';
 
@@ -22,7 +23,16 @@ export interface ReconnectKitContextValue {
   widget: WidgetSettings;
   /** Sends a funnel event to the provider's `onEvent`. Stable. */
   emit: (event: ReconnectKitEvent) => void;
+  /** The host's way to start a new connection, if it gave one. */
+  onStartNewConnection: ((connection: Connection) => void) | undefined;
+  /** Where soft prompts remember being dismissed; `null` keeps it in memory. */
+  dismissStorage: DismissStorage | null;
+  /** BCP 47 language tag of the catalog in use, if the host set one. */
+  locale: string | undefined;
 }
+
+/** The part of Web Storage the kit uses to remember dismissed prompts. */
+export type DismissStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export const ReconnectKitContext = createContext<ReconnectKitContextValue | null>(null);
 

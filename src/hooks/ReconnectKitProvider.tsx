@@ -5,7 +5,8 @@ import { createHostClient, type HostApi, type HostClientOptions } from '../core/
 import { defaultMessages, type Messages } from '../i18n/messages.js';
 import { acceptBroadcast } from './applyStatusChange.js';
 import { bindHostApi, getKitState } from './kitState.js';
-import { ReconnectKitContext, type WidgetSettings } from './ReconnectKitContext.js';
+import type { Connection } from '../core/types.js';
+import { ReconnectKitContext, type DismissStorage, type WidgetSettings } from './ReconnectKitContext.js';
 
 interface CommonProps {
   children?: ReactNode;
@@ -22,6 +23,26 @@ interface CommonProps {
   messages?: Partial<Messages> | undefined;
   /** How the widget opens: mode, extra allowed hosts and origins. */
   widget?: WidgetSettings | undefined;
+  /**
+   * Starts a new connection (Meld's `connect/start` through your backend) for a
+   * connection that cannot be repaired: EXPIRED, DELETED, UNRECOVERABLE, or a 409.
+   */
+  onStartNewConnection?: ((connection: Connection) => void) | undefined;
+  /** BCP 47 tag of the catalog passed in `messages` (e.g. `'es'`), set as `lang` on the kit's prompts. */
+  locale?: string | undefined;
+  /**
+   * Where soft prompts remember being dismissed. Defaults to `localStorage`;
+   * `null` keeps it in memory. RECONNECT_REQUIRED is never silenced beyond the session.
+   */
+  dismissStorage?: DismissStorage | null | undefined;
+}
+
+function defaultDismissStorage(): DismissStorage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
 }
 
 /** Props of {@link ReconnectKitProvider}: either a `hostApi` or a `baseUrl` (with its client options). */
@@ -40,7 +61,17 @@ export type ReconnectKitProviderProps = CommonProps &
  * </ReconnectKitProvider>
  */
 export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
-  const { children, queryClient: given, broadcastChannel = 'meld-reconnect-kit', onEvent, messages: overrides, widget } = props;
+  const {
+    children,
+    queryClient: given,
+    broadcastChannel = 'meld-reconnect-kit',
+    onEvent,
+    messages: overrides,
+    widget,
+    onStartNewConnection,
+    locale,
+  } = props;
+  const dismissStorage = props.dismissStorage === undefined ? defaultDismissStorage() : props.dismissStorage;
   const inContext = useContext(QueryClientContext);
   const [own] = useState(() => (given || inContext ? undefined : new QueryClient()));
   const queryClient = (given ?? inContext ?? own) as QueryClient;
@@ -72,11 +103,16 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
   }, [queryClient, broadcastChannel]);
 
   // The latest onEvent, read when an event happens, so an inline callback does not churn the context.
-  const onEventRef = useRef(onEvent);
+  const callbacks = useRef({ onEvent, onStartNewConnection });
   useEffect(() => {
-    onEventRef.current = onEvent;
+    callbacks.current = { onEvent, onStartNewConnection };
   });
-  const emit = useCallback((event: ReconnectKitEvent) => onEventRef.current?.(event), []);
+  const emit = useCallback((event: ReconnectKitEvent) => callbacks.current.onEvent?.(event), []);
+  const hasStartNew = Boolean(onStartNewConnection);
+  const startNewConnection = useMemo(
+    () => (hasStartNew ? (connection: Connection) => callbacks.current.onStartNewConnection?.(connection) : undefined),
+    [hasStartNew],
+  );
   const messages = useMemo(() => ({ ...defaultMessages, ...overrides }), [overrides]);
   const widgetMode = widget?.mode;
   const allowedHosts = widget?.allowedHosts;
@@ -87,8 +123,17 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
   );
 
   const value = useMemo(
-    () => ({ hostApi, queryClient, messages, widget: widgetSettings, emit }),
-    [hostApi, queryClient, messages, widgetSettings, emit],
+    () => ({
+      hostApi,
+      queryClient,
+      messages,
+      widget: widgetSettings,
+      emit,
+      onStartNewConnection: startNewConnection,
+      dismissStorage,
+      locale,
+    }),
+    [hostApi, queryClient, messages, widgetSettings, emit, startNewConnection, dismissStorage, locale],
   );
   const content = <ReconnectKitContext.Provider value={value}>{children}</ReconnectKitContext.Provider>;
   return queryClient === inContext ? content : <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;

@@ -41,3 +41,12 @@ export {
   type UseReconnectFlowResult,
 } from './useReconnectFlow.js';
 export type { WidgetSettings } from './ReconnectKitContext.js';
+export {
+  useReconnectPrompt,
+  type PromptAction,
+  type PromptActionId,
+  type PromptState,
+  type UseReconnectPromptOptions,
+  type UseReconnectPromptResult,
+} from './useReconnectPrompt.js';
+export type { DismissStorage } from './ReconnectKitContext.js';

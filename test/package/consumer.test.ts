@@ -102,7 +102,8 @@ describe('the packed package', () => {
     writeFileSync(join(app, 'index.html'), '<!doctype html><title>app</title><p id="out"></p><script type="module" src="./main.js"></script>');
     writeFileSync(
       join(app, 'main.js'),
-      `import { getStatusDecision, isOperationAllowed } from 'meld-reconnect-kit/core';
+      `import 'meld-reconnect-kit/styles.css';
+       import { getStatusDecision, isOperationAllowed } from 'meld-reconnect-kit/core';
        const d = getStatusDecision('ACTIVE', 'ACCESS_EXPIRING_SOON');
        document.getElementById('out').textContent = d.prompt + ' ' + isOperationAllowed('repair', 'EXPIRED');`,
     );
@@ -117,6 +118,7 @@ describe('the packed package', () => {
     const assets = join(app, 'dist', 'assets');
     const bundle = readdirSync(assets).map((file) => readFileSync(join(assets, file), 'utf8')).join('\n');
     expect(bundle).toContain('expiring-soon');
+    expect(bundle).toContain('--mrk-surface'); // the opt-in stylesheet resolved and bundled
     expect(bundle).not.toContain('Customer abandoned the widget');
     expect(bundle).not.toContain('console.warn'); // development warnings folded away in production
     expect(bundle).not.toContain('Unknown connection status');

@@ -1,0 +1,1 @@
+export { ConnectionHealthList, connectionsNeedingAttention, type ConnectionHealthListProps } from './ConnectionHealthList.js';

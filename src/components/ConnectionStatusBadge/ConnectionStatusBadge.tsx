@@ -1,0 +1,62 @@
+import { useQuery } from '@tanstack/react-query';
+import type { HTMLAttributes } from 'react';
+import { getStatusDecision } from '../../core/getStatusDecision.js';
+import type { PromptKind } from '../../core/statuses.js';
+import type { Connection } from '../../core/types.js';
+import { formatMessage, type MessageKey } from '../../i18n/messages.js';
+import { connectionQueryOptions } from '../../hooks/queryOptions.js';
+import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
+import { cx } from '../PromptParts/PromptParts.js';
+
+const LABEL: Record<PromptKind, MessageKey> = {
+  none: 'status.healthy',
+  reconnect: 'status.needsReconnect',
+  'expiring-soon': 'status.expiringSoon',
+  'new-accounts': 'status.newAccounts',
+  'partial-data': 'status.partialData',
+  'institution-action': 'status.actionRequired',
+  'institution-repairing': 'status.institutionRepairing',
+  'temporary-outage': 'status.temporaryOutage',
+  'refresh-on-demand': 'status.refreshOnDemand',
+  'in-progress': 'status.inProgress',
+  'start-new-connection': 'status.disconnected',
+  'choose-another-institution': 'status.unsupported',
+  unknown: 'status.unknown',
+};
+
+export type ConnectionStatusBadgeProps = Omit<HTMLAttributes<HTMLSpanElement>, 'children'> & {
+  connectionId?: string | undefined;
+  connection?: Connection | undefined;
+  unstyled?: boolean | undefined;
+};
+
+/**
+ * A compact status pill for lists. Its visible text is short ("Needs
+ * reconnect"); its accessible text names the bank too ("First Bank: Needs
+ * reconnect"). State is exposed as `data-state` (the prompt kind) and
+ * `data-severity`.
+ */
+export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
+  const { connectionId, connection: given, unstyled = false, className, ...rest } = props;
+  const { queryClient, messages, locale } = useReconnectKit('ConnectionStatusBadge');
+  const id = given?.id ?? connectionId ?? '';
+  const query = useQuery({ ...connectionQueryOptions(id), enabled: !given && id !== '' }, queryClient);
+  const connection = query.data ?? given;
+  const decision = getStatusDecision(connection?.status, connection?.statusReason);
+  const label = messages[LABEL[decision.prompt]];
+  const institution = connection?.institutionName || messages['institution.fallback'];
+  const full = formatMessage(messages['status.label'], { institution, status: label });
+  return (
+    <span
+      {...rest}
+      {...(locale ? { lang: locale } : {})}
+      data-slot="status-badge"
+      data-state={decision.prompt}
+      data-severity={decision.severity}
+      className={cx(!unstyled && 'mrk-badge', className)}
+    >
+      <span className={cx(!unstyled && 'mrk-visually-hidden')}>{full}</span>
+      <span aria-hidden="true">{label}</span>
+    </span>
+  );
+}

@@ -1,0 +1,1 @@
+export { ConnectionStatusBadge, type ConnectionStatusBadgeProps } from './ConnectionStatusBadge.js';

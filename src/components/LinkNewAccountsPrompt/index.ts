@@ -1,0 +1,1 @@
+export { LinkNewAccountsPrompt, type LinkNewAccountsPromptProps } from './LinkNewAccountsPrompt.js';

@@ -1,0 +1,1 @@
+export { ReconnectBanner, type ReconnectBannerProps } from './ReconnectBanner.js';

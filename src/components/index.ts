@@ -1,0 +1,5 @@
+export * from './ReconnectBanner/index.js';
+export * from './LinkNewAccountsPrompt/index.js';
+export * from './ConnectionStatusBadge/index.js';
+export * from './ConnectionHealthList/index.js';
+export type { PromptRootProps } from './PromptParts/PromptParts.js';

@@ -1,0 +1,338 @@
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { warnOnce } from '../core/dev.js';
+import { getStatusDecision, type StatusDecision } from '../core/getStatusDecision.js';
+import type { ReconnectFlowFailure } from '../core/flowFailure.js';
+import { classifyFlowError } from '../core/flowFailure.js';
+import { reconnectKitKeys } from '../core/queryKeys.js';
+import type { PromptKind, Severity } from '../core/statuses.js';
+import type { Connection } from '../core/types.js';
+import { formatMessage, type MessageKey } from '../i18n/messages.js';
+import { connectionQueryOptions } from './queryOptions.js';
+import { useReconnectKit, type DismissStorage } from './ReconnectKitContext.js';
+import { useReconnectFlow, type UseReconnectFlowResult } from './useReconnectFlow.js';
+import { useRefreshConnection } from './useRefreshConnection.js';
+
+/** What a prompt shows: a status prompt, or where a flow the customer started is. */
+export type PromptState =
+  | 'hidden'
+  | 'needs-reconnect'
+  | 'expiring-soon'
+  | 'new-accounts'
+  | 'partial-data'
+  | 'partial-data-persists'
+  | 'institution-action'
+  | 'institution-repairing'
+  | 'temporary-outage'
+  | 'refresh-on-demand'
+  | 'start-new-connection'
+  | 'choose-another-institution'
+  | 'requesting'
+  | 'widget-open'
+  | 'verifying'
+  | 'verified'
+  | 'still-broken'
+  | 'unconfirmed'
+  | 'refreshing'
+  | 'refreshed'
+  | 'failed';
+
+export type PromptActionId = 'reconnect' | 'retry' | 'refresh' | 'done' | 'start-new' | 'add-accounts';
+
+export interface PromptAction {
+  id: PromptActionId;
+  label: string;
+  emphasis: 'primary' | 'secondary';
+  run: () => void;
+}
+
+export interface UseReconnectPromptOptions {
+  /** `banner` (default): every prompt but new accounts. `new-accounts`: only ACTIVE + NEW_ACCOUNTS_AVAILABLE. */
+  variant?: 'banner' | 'new-accounts' | undefined;
+  /** Show an informational line for temporary outages (no call to action). Defaults to `false`. */
+  showOutages?: boolean | undefined;
+  /** Overrides the provider's `onStartNewConnection` for this prompt. */
+  onStartNewConnection?: ((connection: Connection) => void) | undefined;
+}
+
+export interface UseReconnectPromptResult {
+  connection: Connection | undefined;
+  decision: StatusDecision;
+  flow: UseReconnectFlowResult;
+  state: PromptState;
+  severity: Severity;
+  visible: boolean;
+  /** The prompt's text, from the catalog. */
+  message: string;
+  /** The institution's own message (INSTITUTION_ACTION_REQUIRED), as plain text. */
+  detail: string | undefined;
+  /** `assertive` only when an action the customer just started failed. */
+  politeness: 'polite' | 'assertive';
+  actions: PromptAction[];
+  dismissible: boolean;
+  dismiss: () => void;
+  /** The kit's label for the dismiss button. */
+  dismissLabel: string;
+  /** Props for the prompt's root element. */
+  rootProps: { role: 'status' | 'alert'; 'data-state': PromptState; 'data-severity': Severity; lang?: string };
+}
+
+const SOFT_SNOOZE_MS = 3 * 24 * 60 * 60 * 1000;
+const VERIFIED_VISIBLE_MS = 4_000;
+/** Silenced for the session only: memory, never storage. */
+const sessionDismissals = new Set<string>();
+
+const PROMPT_STATE: Record<PromptKind, PromptState> = {
+  none: 'hidden',
+  reconnect: 'needs-reconnect',
+  'expiring-soon': 'expiring-soon',
+  'new-accounts': 'new-accounts',
+  'partial-data': 'partial-data',
+  'institution-action': 'institution-action',
+  'institution-repairing': 'institution-repairing',
+  'temporary-outage': 'temporary-outage',
+  'refresh-on-demand': 'refresh-on-demand',
+  'in-progress': 'hidden',
+  'start-new-connection': 'start-new-connection',
+  'choose-another-institution': 'choose-another-institution',
+  unknown: 'hidden',
+};
+
+const MESSAGE: Partial<Record<PromptState, MessageKey>> = {
+  'needs-reconnect': 'prompt.reconnect',
+  'expiring-soon': 'prompt.expiringSoon',
+  'new-accounts': 'prompt.newAccounts',
+  'partial-data': 'prompt.partialData',
+  'partial-data-persists': 'prompt.partialDataPersists',
+  'institution-action': 'prompt.institutionAction',
+  'institution-repairing': 'prompt.institutionRepairing',
+  'temporary-outage': 'prompt.temporaryOutage',
+  'refresh-on-demand': 'prompt.refreshOnDemand',
+  'start-new-connection': 'prompt.startNewConnection',
+  'choose-another-institution': 'prompt.chooseAnotherInstitution',
+  requesting: 'flow.requesting',
+  'widget-open': 'flow.widgetOpen',
+  verifying: 'flow.verifying',
+  verified: 'flow.verified',
+  'still-broken': 'flow.stillBroken',
+  unconfirmed: 'flow.unconfirmed',
+  refreshing: 'flow.refreshing',
+  refreshed: 'flow.refreshed',
+};
+
+const FAILURE_MESSAGE: Record<ReconnectFlowFailure | 'not-allowed', MessageKey> = {
+  'not-found': 'error.notFound',
+  'cannot-repair': 'error.cannotRepair',
+  'still-broken': 'error.stillBroken',
+  'unsafe-widget-url': 'error.unsafeWidgetUrl',
+  'widget-error': 'error.widget',
+  'rate-limited': 'error.rateLimited',
+  unauthorized: 'error.unauthorized',
+  unavailable: 'error.unavailable',
+  'not-allowed': 'error.notAllowed',
+};
+
+/** Soft prompts may be snoozed for days; the others only for the session. */
+const SOFT: ReadonlySet<PromptState> = new Set(['expiring-soon', 'new-accounts', 'temporary-outage', 'institution-repairing', 'refresh-on-demand']);
+const DISMISSIBLE: ReadonlySet<PromptState> = new Set([...SOFT, 'needs-reconnect', 'partial-data', 'partial-data-persists', 'institution-action', 'start-new-connection', 'choose-another-institution', 'unconfirmed']);
+
+function dismissKey(connectionId: string, state: PromptState) {
+  return `meld-reconnect-kit:dismissed:${connectionId}:${state}`;
+}
+
+function isDismissed(storage: DismissStorage | null, connectionId: string, state: PromptState, now: number): boolean {
+  const key = dismissKey(connectionId, state);
+  if (sessionDismissals.has(key)) return true;
+  if (!SOFT.has(state) || !storage) return false;
+  try {
+    const until = Number(storage.getItem(key));
+    return Number.isFinite(until) && until > now;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The headless hook every prompt component is built on: decides, from Meld's
+ * status table and the reconnect flow, what to show for one connection and
+ * which actions to offer, and hands back the text (from the catalog), the
+ * actions with their handlers, and the root's ARIA and data attributes.
+ *
+ * Pass a `connectionId` (read through the kit's cache) or a `connection` the
+ * host already has (pushed changes still update it).
+ */
+export function useReconnectPrompt(
+  target: string | Connection,
+  options: UseReconnectPromptOptions = {},
+): UseReconnectPromptResult {
+  const kit = useReconnectKit('useReconnectPrompt');
+  const { messages, queryClient, dismissStorage, emit, locale } = kit;
+  const given = typeof target === 'string' ? undefined : target;
+  const connectionId = typeof target === 'string' ? target : target.id;
+  const query = useQuery({ ...connectionQueryOptions(connectionId), enabled: !given }, queryClient);
+
+  // A connection object from the host seeds the cache, so pushed changes reach it.
+  useEffect(() => {
+    if (given && !queryClient.getQueryData(reconnectKitKeys.detail(given.id))) {
+      queryClient.setQueryData(reconnectKitKeys.detail(given.id), given);
+    }
+  }, [given, queryClient]);
+
+  const connection = query.data ?? given;
+  const decision = getStatusDecision(connection?.status, connection?.statusReason);
+  const flow = useReconnectFlow(connectionId);
+  const refresh = useRefreshConnection();
+  const [refreshedAt, setRefreshedAt] = useState<number | undefined>(undefined);
+  const [dismissals, setDismissals] = useState(0);
+  // Snoozes are compared with the time the prompt mounted (render stays pure).
+  const [mountedAt] = useState(() => Date.now());
+  const variant = options.variant ?? 'banner';
+
+  const institution = connection?.institutionName || messages['institution.fallback'];
+  const text = useCallback((key: MessageKey) => formatMessage(messages[key], { institution }), [messages, institution]);
+
+  let state: PromptState;
+  let failure: ReconnectFlowFailure | 'not-allowed' | undefined;
+  if (flow.status === 'failed' && flow.failure === 'cannot-repair') state = 'start-new-connection';
+  else if (flow.status === 'failed') {
+    state = 'failed';
+    failure = flow.failure;
+  } else if (flow.status !== 'idle' && flow.status !== 'cancelled') state = flow.status;
+  else if (refresh.isPending) state = 'refreshing';
+  else if (refresh.isError) {
+    state = 'failed';
+    failure = refresh.error.name === 'OperationNotAllowedError' ? 'not-allowed' : classifyFlowError(refresh.error);
+  } else {
+    state = PROMPT_STATE[decision.prompt];
+    if (state === 'partial-data' && refreshedAt !== undefined) state = 'partial-data-persists';
+    if (state === 'institution-action' && refreshedAt !== undefined) state = 'refreshed';
+  }
+  if (variant === 'banner' && state === 'new-accounts') state = 'hidden';
+  if (variant === 'banner' && state === 'temporary-outage' && !options.showOutages) state = 'hidden';
+  if (variant === 'new-accounts' && flow.status === 'idle' && state !== 'new-accounts') state = 'hidden';
+
+  // Read fresh on every render: cheap, and a dismissal elsewhere is seen at once.
+  void dismissals;
+  if (DISMISSIBLE.has(state) && isDismissed(dismissStorage, connectionId, state, mountedAt)) state = 'hidden';
+
+  const startNew = options.onStartNewConnection ?? kit.onStartNewConnection;
+  const actions = useMemo<PromptAction[]>(() => {
+    const start = () => flow.start();
+    const doRefresh = () => refresh.mutate(connectionId, { onSuccess: () => setRefreshedAt(Date.now()) });
+    const startNewAction = (label: MessageKey): PromptAction[] =>
+      startNew && connection ? [{ id: 'start-new', label: text(label), emphasis: 'primary', run: () => startNew(connection) }] : [];
+    switch (state) {
+      case 'needs-reconnect':
+      case 'expiring-soon':
+      case 'partial-data-persists':
+        return [{ id: 'reconnect', label: text('action.reconnect'), emphasis: 'primary', run: start }];
+      case 'new-accounts':
+        return [{ id: 'add-accounts', label: text('action.addNewAccounts'), emphasis: 'primary', run: start }];
+      case 'institution-repairing':
+        return [{ id: 'retry', label: text('action.tryAgainLater'), emphasis: 'secondary', run: start }];
+      case 'institution-action':
+        return [{ id: 'done', label: text('action.done'), emphasis: 'primary', run: doRefresh }];
+      case 'partial-data':
+        return [{ id: 'refresh', label: text('action.refresh'), emphasis: 'primary', run: doRefresh }];
+      case 'refresh-on-demand':
+        return [{ id: 'refresh', label: text('action.updateNow'), emphasis: 'primary', run: doRefresh }];
+      case 'start-new-connection':
+        return startNewAction('action.connectAgain');
+      case 'choose-another-institution':
+        return startNewAction('action.connectAnotherBank');
+      case 'still-broken':
+        return [{ id: 'retry', label: text('action.retry'), emphasis: 'primary', run: start }];
+      case 'failed':
+        return failure === 'not-found' || failure === 'unsafe-widget-url' || failure === 'not-allowed'
+          ? []
+          : [
+              {
+                id: 'retry',
+                label: text('action.retry'),
+                emphasis: 'primary',
+                run: () => {
+                  refresh.reset();
+                  flow.reset();
+                  if (flow.status === 'failed') flow.start();
+                },
+              },
+            ];
+      default:
+        return [];
+    }
+  }, [state, failure, flow, refresh, connectionId, connection, startNew, text]);
+
+  if ((state === 'start-new-connection' || state === 'choose-another-institution') && !startNew) {
+    warnOnce(() => [
+      'prompt:no-start-new',
+      'ReconnectBanner: this connection needs a new connection, but no onStartNewConnection was given to <ReconnectKitProvider>; the prompt shows no action.',
+    ]);
+  }
+
+  // Success shows for a few seconds; then the flow goes idle and the (now
+  // healthy) status decides, which for ACTIVE is nothing.
+  const { status: flowStatus, reset: resetFlow } = flow;
+  useEffect(() => {
+    if (flowStatus !== 'verified') return;
+    const timer = setTimeout(resetFlow, VERIFIED_VISIBLE_MS);
+    return () => clearTimeout(timer);
+  }, [flowStatus, resetFlow]);
+
+  // prompt_shown, once per connection and prompt while mounted.
+  const shown = useRef(new Set<string>());
+  useEffect(() => {
+    if (state === 'hidden' || !PROMPT_STATE_VALUES.has(state) || shown.current.has(state)) return;
+    shown.current.add(state);
+    emit({ type: 'prompt_shown', connectionId, at: Date.now(), status: connection?.status, reason: connection?.statusReason ?? null });
+  }, [state, emit, connectionId, connection?.status, connection?.statusReason]);
+
+  const dismiss = useCallback(() => {
+    const key = dismissKey(connectionId, state);
+    if (SOFT.has(state) && dismissStorage) {
+      try {
+        dismissStorage.setItem(key, String(Date.now() + SOFT_SNOOZE_MS));
+      } catch {
+        sessionDismissals.add(key);
+      }
+    } else {
+      sessionDismissals.add(key);
+    }
+    setDismissals((n) => n + 1);
+  }, [connectionId, state, dismissStorage]);
+
+  const message = failure ? text(FAILURE_MESSAGE[failure]) : MESSAGE[state] ? text(MESSAGE[state] as MessageKey) : '';
+  const politeness = state === 'failed' || state === 'still-broken' ? 'assertive' : 'polite';
+  const severity: Severity =
+    state === 'verified' || state === 'refreshed'
+      ? 'info'
+      : state === 'failed' || state === 'still-broken'
+        ? 'critical'
+        : state === 'requesting' || state === 'widget-open' || state === 'verifying' || state === 'refreshing' || state === 'unconfirmed'
+          ? 'info'
+          : decision.severity;
+
+  return {
+    connection,
+    decision,
+    flow,
+    state,
+    severity,
+    visible: state !== 'hidden',
+    message,
+    detail: state === 'institution-action' ? connection?.institutionMessage : undefined,
+    politeness,
+    actions,
+    dismissible: DISMISSIBLE.has(state),
+    dismiss,
+    dismissLabel: SOFT.has(state) ? messages['action.remindLater'] : messages['action.dismiss'],
+    rootProps: {
+      role: politeness === 'assertive' ? 'alert' : 'status',
+      'data-state': state,
+      'data-severity': severity,
+      ...(locale ? { lang: locale } : {}),
+    },
+  };
+}
+
+/** Prompt states that come from the status table (for `prompt_shown`). */
+const PROMPT_STATE_VALUES: ReadonlySet<PromptState> = new Set(Object.values(PROMPT_STATE).filter((s) => s !== 'hidden').concat('partial-data-persists'));
