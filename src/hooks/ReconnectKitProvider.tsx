@@ -3,7 +3,6 @@ import { useCallback, useContext, useEffect, useMemo, useRef, useState, type Rea
 import type { ReconnectKitEvent } from '../core/analytics.js';
 import { createHostClient, type HostApi, type HostClientOptions } from '../core/createHostClient.js';
 import { defaultMessages, type Messages } from '../i18n/messages.js';
-import { acceptBroadcast } from './applyStatusChange.js';
 import { bindHostApi, getKitState } from './kitState.js';
 import type { Connection } from '../core/types.js';
 import { ReconnectKitContext, type DismissStorage, type WidgetSettings } from './ReconnectKitContext.js';
@@ -95,7 +94,10 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
     const channel = new BroadcastChannel(broadcastChannel);
     const state = getKitState(queryClient);
     state.channel = channel;
-    channel.onmessage = (event: MessageEvent) => acceptBroadcast(queryClient, event.data);
+    // Loaded on the first message: most pages never get one. Imports resolve in order, so changes do too.
+    channel.onmessage = (event: MessageEvent) => {
+      void import('./applyStatusChange.js').then(({ acceptBroadcast }) => acceptBroadcast(queryClient, event.data));
+    };
     return () => {
       if (state.channel === channel) state.channel = undefined;
       channel.close();

@@ -2,15 +2,14 @@ import type { QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReconnectKitEvent, ReconnectKitEventType } from '../core/analytics.js';
 import { classifyFlowError, type ReconnectFlowFailure } from '../core/flowFailure.js';
-import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { RepairSession } from '../core/types.js';
-import { verifyRepair, type ObservedStatus } from '../core/verifyRepair.js';
-import { formatMessage } from '../i18n/messages.js';
-import { openMeldWidget, preparePopup, type MeldWidgetHandle, type WidgetMode } from '../widget/openMeldWidget.js';
+import type { ObservedStatus } from '../core/verifyRepair.js';
+import type { MeldWidgetHandle, WidgetMode } from '../widget/openMeldWidget.js';
+import { preparePopup } from '../widget/preparePopup.js';
 import { takeRedirectState } from '../widget/redirectState.js';
-import { subscribeToStatusChanges } from './applyStatusChange.js';
 import { cachedConnection } from './connectionCache.js';
-import { getKitState } from './kitState.js';
+import type { FlowContext } from './flowRuntime.js';
+import { loadFlowRuntime } from './loadFlowRuntime.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 import { requestRepairOnce } from './useRepairConnection.js';
 
@@ -121,47 +120,32 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
     [emit, settle],
   );
 
+  // Filled in below; the runtime reaches the hook's refs and setters through it.
+  const context = useRef<FlowContext | undefined>(undefined);
+
   const verify = useCallback(
     (from: ObservedStatus, mode: WidgetMode | undefined) => {
       verification.current?.abort();
       const controller = new AbortController();
       verification.current = controller;
       settle({ status: 'verifying', mode });
-      const streamOpen = [...getKitState(queryClient).streams.values()].some((s) => s.state === 'open');
       const limits = latestOptions.current.verification;
-      verifyRepair({
-        from,
-        initial: observedInCache(queryClient, connectionId),
-        signal: controller.signal,
-        timeoutMs: limits?.timeoutMs,
-        delaysMs: limits?.delaysMs,
-        subscribe: streamOpen ? (listener) => subscribeToStatusChanges(queryClient, connectionId, listener) : undefined,
-        readConnection: async (signal) => {
-          const connection = await hostApi.getConnection(connectionId, { signal });
-          queryClient.setQueryData(reconnectKitKeys.detail(connectionId), connection);
-          return connection;
+      loadFlowRuntime().then(
+        ({ verifyFlow }) => {
+          if (context.current) verifyFlow(context.current, { from, mode, signal: controller.signal, ...limits });
         },
-      }).then(
-        (result) => {
-          const seen = { connectionStatus: result.status, reason: result.reason, mode };
-          if (result.outcome === 'verified') {
-            emit('verified', { mode, status: result.status, reason: result.reason });
-            settle({ status: 'verified', ...seen });
-          } else if (result.outcome === 'still-broken') {
-            emit('failed', { mode, failure: 'still-broken', status: result.status, reason: result.reason });
-            settle({ status: 'still-broken', failure: 'still-broken', ...seen });
-          } else {
-            emit('unconfirmed', { mode, status: result.status, reason: result.reason });
-            settle({ status: 'unconfirmed', ...seen });
-          }
-        },
-        () => {
-          // Aborted by reset or unmount: nothing to report.
+        (error: unknown) => {
+          // The verifier could not load (offline): a failure the customer can retry.
+          if (!controller.signal.aborted) fail(error, mode);
         },
       );
     },
-    [connectionId, emit, hostApi, queryClient, settle],
+    [fail, settle],
   );
+
+  useEffect(() => {
+    context.current = { connectionId, queryClient, hostApi, messages, widget, emit, settle, fail, verify, session, handle };
+  });
 
   const start = useCallback(
     (modeArg?: WidgetMode) => {
@@ -184,56 +168,14 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
             return value;
           });
 
-      request.then(
-        (repair) => {
-          if (!busy.current || !mounted.current) {
+      // The launcher loads alongside the request (usually the prompt has loaded it already).
+      Promise.all([request, loadFlowRuntime()]).then(
+        ([repair, { openFlowWidget }]) => {
+          if (!busy.current || !mounted.current || !context.current) {
             popupWindow?.close();
             return;
           }
-          const title = cached?.institutionName
-            ? formatMessage(messages['widget.titleWithInstitution'], { institution: cached.institutionName })
-            : messages['widget.title'];
-          let opened: MeldWidgetHandle;
-          try {
-            opened = openMeldWidget({
-              widgetUrl: repair.widgetUrl,
-              mode,
-              popupWindow,
-              returnFocusTo,
-              title,
-              closeLabel: messages['widget.close'],
-              allowedHosts: widget.allowedHosts,
-              allowedOrigins: widget.allowedOrigins,
-              redirect: { connectionId },
-              onEvent: (event) => {
-                if (event.eventName === 'popup_blocked') emit('popup_blocked', { mode });
-              },
-              onComplete: () => {
-                session.current = undefined; // the token has been used
-                emit('widget_completed', { mode: opened.mode });
-                verify(from, opened.mode);
-              },
-              onError: (error) => {
-                session.current = undefined;
-                fail(error, opened.mode);
-              },
-              onClose: (reason) => {
-                if (handle.current === opened) handle.current = undefined;
-                if (reason === 'closed-by-customer' || reason === 'replaced') {
-                  emit('abandoned', { mode: opened.mode, closeReason: reason });
-                  settle({ status: 'cancelled', mode: opened.mode });
-                }
-              },
-            });
-          } catch (error) {
-            session.current = undefined;
-            fail(error, mode);
-            return;
-          }
-          if (opened.mode === 'redirect') return; // the page is leaving
-          handle.current = opened;
-          emit('widget_opened', { mode: opened.mode });
-          settle({ status: 'widget-open', mode: opened.mode });
+          openFlowWidget(context.current, { repair, mode, popupWindow, returnFocusTo, cached, from });
         },
         (error: unknown) => {
           popupWindow?.close();
@@ -241,7 +183,7 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
         },
       );
     },
-    [connectionId, emit, fail, hostApi, messages, queryClient, settle, verify, widget],
+    [connectionId, emit, fail, hostApi, queryClient, settle, widget],
   );
 
   const reset = useCallback(() => {

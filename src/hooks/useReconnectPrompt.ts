@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { warnOnce } from '../core/dev.js';
 import { getStatusDecision, type StatusDecision } from '../core/getStatusDecision.js';
 import type { ReconnectFlowFailure } from '../core/flowFailure.js';
@@ -8,6 +8,7 @@ import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { PromptKind, Severity } from '../core/statuses.js';
 import type { Connection } from '../core/types.js';
 import { formatMessage, type MessageKey } from '../i18n/messages.js';
+import { loadFlowRuntime } from './loadFlowRuntime.js';
 import { connectionQueryOptions } from './queryOptions.js';
 import { useReconnectKit, type DismissStorage } from './ReconnectKitContext.js';
 import { useReconnectFlow, type UseReconnectFlowResult } from './useReconnectFlow.js';
@@ -16,7 +17,7 @@ import { useRefreshConnection } from './useRefreshConnection.js';
 /** What a prompt shows: a status prompt, or where a flow the customer started is. */
 export type PromptState =
   | 'hidden'
-  | 'needs-reconnect'
+  | 'reconnect'
   | 'expiring-soon'
   | 'new-accounts'
   | 'partial-data'
@@ -66,6 +67,8 @@ export interface UseReconnectPromptResult {
   message: string;
   /** The institution's own message (INSTITUTION_ACTION_REQUIRED), as plain text. */
   detail: string | undefined;
+  /** For prompts about stale data: "Last updated {date}", from `successfullyAggregatedAt`, in the provider's locale. */
+  lastUpdated: string | undefined;
   /** `assertive` only when an action the customer just started failed. */
   politeness: 'polite' | 'assertive';
   actions: PromptAction[];
@@ -82,59 +85,32 @@ const VERIFIED_VISIBLE_MS = 4_000;
 /** Silenced for the session only: memory, never storage. */
 const sessionDismissals = new Set<string>();
 
-const PROMPT_STATE: Record<PromptKind, PromptState> = {
-  none: 'hidden',
-  reconnect: 'needs-reconnect',
-  'expiring-soon': 'expiring-soon',
-  'new-accounts': 'new-accounts',
-  'partial-data': 'partial-data',
-  'institution-action': 'institution-action',
-  'institution-repairing': 'institution-repairing',
-  'temporary-outage': 'temporary-outage',
-  'refresh-on-demand': 'refresh-on-demand',
-  'in-progress': 'hidden',
-  'start-new-connection': 'start-new-connection',
-  'choose-another-institution': 'choose-another-institution',
-  unknown: 'hidden',
-};
-
-const MESSAGE: Partial<Record<PromptState, MessageKey>> = {
-  'needs-reconnect': 'prompt.reconnect',
-  'expiring-soon': 'prompt.expiringSoon',
-  'new-accounts': 'prompt.newAccounts',
-  'partial-data': 'prompt.partialData',
-  'partial-data-persists': 'prompt.partialDataPersists',
-  'institution-action': 'prompt.institutionAction',
-  'institution-repairing': 'prompt.institutionRepairing',
-  'temporary-outage': 'prompt.temporaryOutage',
-  'refresh-on-demand': 'prompt.refreshOnDemand',
-  'start-new-connection': 'prompt.startNewConnection',
-  'choose-another-institution': 'prompt.chooseAnotherInstitution',
-  requesting: 'flow.requesting',
-  'widget-open': 'flow.widgetOpen',
-  verifying: 'flow.verifying',
-  verified: 'flow.verified',
-  'still-broken': 'flow.stillBroken',
-  unconfirmed: 'flow.unconfirmed',
-  refreshing: 'flow.refreshing',
-  refreshed: 'flow.refreshed',
-};
-
-const FAILURE_MESSAGE: Record<ReconnectFlowFailure | 'not-allowed', MessageKey> = {
-  'not-found': 'error.notFound',
-  'cannot-repair': 'error.cannotRepair',
-  'still-broken': 'error.stillBroken',
-  'unsafe-widget-url': 'error.unsafeWidgetUrl',
-  'widget-error': 'error.widget',
-  'rate-limited': 'error.rateLimited',
-  unauthorized: 'error.unauthorized',
-  unavailable: 'error.unavailable',
-  'not-allowed': 'error.notAllowed',
-};
+/** Prompt kinds that show nothing: healthy, connecting, or a status the kit does not know. */
+const QUIET: ReadonlySet<PromptKind> = new Set(['none', 'in-progress', 'unknown']);
+/** States the status table decides (for `prompt_shown`), as opposed to a flow's. */
+const TABLE_STATES: ReadonlySet<PromptState> = new Set([
+  'reconnect', 'expiring-soon', 'new-accounts', 'partial-data', 'partial-data-persists', 'institution-action',
+  'institution-repairing', 'temporary-outage', 'refresh-on-demand', 'start-new-connection', 'choose-another-institution',
+]);
+/** States whose data is stale: they say when it last updated. */
+const STALE: ReadonlySet<PromptState> = new Set([
+  'reconnect', 'partial-data', 'partial-data-persists', 'institution-repairing', 'temporary-outage', 'start-new-connection',
+]);
+const INFO: ReadonlySet<PromptState> = new Set(['verified', 'refreshed', 'requesting', 'widget-open', 'verifying', 'refreshing', 'unconfirmed']);
 
 /** Soft prompts may be snoozed for days; the others only for the session. */
 const SOFT: ReadonlySet<PromptState> = new Set(['expiring-soon', 'new-accounts', 'temporary-outage', 'institution-repairing', 'refresh-on-demand']);
-const DISMISSIBLE: ReadonlySet<PromptState> = new Set([...SOFT, 'needs-reconnect', 'partial-data', 'partial-data-persists', 'institution-action', 'start-new-connection', 'choose-another-institution', 'unconfirmed']);
+const DISMISSIBLE: ReadonlySet<PromptState> = new Set([...SOFT, 'reconnect', 'partial-data', 'partial-data-persists', 'institution-action', 'start-new-connection', 'choose-another-institution', 'unconfirmed']);
+
+function lastUpdatedText(at: string | null | undefined, locale: string | undefined, template: string): string | undefined {
+  const date = at ? new Date(at) : undefined;
+  if (!date || Number.isNaN(date.getTime())) return undefined;
+  try {
+    return formatMessage(template, { date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date) });
+  } catch {
+    return undefined; // an invalid locale tag
+  }
+}
 
 function dismissKey(connectionId: string, state: PromptState) {
   return `meld-reconnect-kit:dismissed:${connectionId}:${state}`;
@@ -189,7 +165,7 @@ export function useReconnectPrompt(
   const variant = options.variant ?? 'banner';
 
   const institution = connection?.institutionName || messages['institution.fallback'];
-  const text = useCallback((key: MessageKey) => formatMessage(messages[key], { institution }), [messages, institution]);
+  const text = (key: MessageKey) => formatMessage(messages[key], { institution });
 
   let state: PromptState;
   let failure: ReconnectFlowFailure | 'not-allowed' | undefined;
@@ -203,7 +179,7 @@ export function useReconnectPrompt(
     state = 'failed';
     failure = refresh.error.name === 'OperationNotAllowedError' ? 'not-allowed' : classifyFlowError(refresh.error);
   } else {
-    state = PROMPT_STATE[decision.prompt];
+    state = QUIET.has(decision.prompt) ? 'hidden' : (decision.prompt as PromptState);
     if (state === 'partial-data' && refreshedAt !== undefined) state = 'partial-data-persists';
     if (state === 'institution-action' && refreshedAt !== undefined) state = 'refreshed';
   }
@@ -216,30 +192,30 @@ export function useReconnectPrompt(
   if (DISMISSIBLE.has(state) && isDismissed(dismissStorage, connectionId, state, mountedAt)) state = 'hidden';
 
   const startNew = options.onStartNewConnection ?? kit.onStartNewConnection;
-  const actions = useMemo<PromptAction[]>(() => {
+  const actions = ((): PromptAction[] => {
     const start = () => flow.start();
     const doRefresh = () => refresh.mutate(connectionId, { onSuccess: () => setRefreshedAt(Date.now()) });
     const startNewAction = (label: MessageKey): PromptAction[] =>
       startNew && connection ? [{ id: 'start-new', label: text(label), emphasis: 'primary', run: () => startNew(connection) }] : [];
     switch (state) {
-      case 'needs-reconnect':
+      case 'reconnect':
       case 'expiring-soon':
       case 'partial-data-persists':
         return [{ id: 'reconnect', label: text('action.reconnect'), emphasis: 'primary', run: start }];
       case 'new-accounts':
-        return [{ id: 'add-accounts', label: text('action.addNewAccounts'), emphasis: 'primary', run: start }];
+        return [{ id: 'add-accounts', label: text('action.add-new-accounts'), emphasis: 'primary', run: start }];
       case 'institution-repairing':
-        return [{ id: 'retry', label: text('action.tryAgainLater'), emphasis: 'secondary', run: start }];
+        return [{ id: 'retry', label: text('action.try-again-later'), emphasis: 'secondary', run: start }];
       case 'institution-action':
         return [{ id: 'done', label: text('action.done'), emphasis: 'primary', run: doRefresh }];
       case 'partial-data':
         return [{ id: 'refresh', label: text('action.refresh'), emphasis: 'primary', run: doRefresh }];
       case 'refresh-on-demand':
-        return [{ id: 'refresh', label: text('action.updateNow'), emphasis: 'primary', run: doRefresh }];
+        return [{ id: 'refresh', label: text('action.update-now'), emphasis: 'primary', run: doRefresh }];
       case 'start-new-connection':
-        return startNewAction('action.connectAgain');
+        return startNewAction('action.connect-again');
       case 'choose-another-institution':
-        return startNewAction('action.connectAnotherBank');
+        return startNewAction('action.connect-another-bank');
       case 'still-broken':
         return [{ id: 'retry', label: text('action.retry'), emphasis: 'primary', run: start }];
       case 'failed':
@@ -260,7 +236,7 @@ export function useReconnectPrompt(
       default:
         return [];
     }
-  }, [state, failure, flow, refresh, connectionId, connection, startNew, text]);
+  })();
 
   if ((state === 'start-new-connection' || state === 'choose-another-institution') && !startNew) {
     warnOnce(() => [
@@ -268,6 +244,12 @@ export function useReconnectPrompt(
       'ReconnectBanner: this connection needs a new connection, but no onStartNewConnection was given to <ReconnectKitProvider>; the prompt shows no action.',
     ]);
   }
+
+  // Load the widget launcher while the customer reads, so the click does not wait for it.
+  const offersFlow = actions.some((a) => a.id === 'reconnect' || a.id === 'add-accounts' || a.id === 'retry');
+  useEffect(() => {
+    if (offersFlow) loadFlowRuntime().catch(() => {});
+  }, [offersFlow]);
 
   // Success shows for a few seconds; then the flow goes idle and the (now
   // healthy) status decides, which for ACTIVE is nothing.
@@ -281,12 +263,12 @@ export function useReconnectPrompt(
   // prompt_shown, once per connection and prompt while mounted.
   const shown = useRef(new Set<string>());
   useEffect(() => {
-    if (state === 'hidden' || !PROMPT_STATE_VALUES.has(state) || shown.current.has(state)) return;
+    if (!TABLE_STATES.has(state) || shown.current.has(state)) return;
     shown.current.add(state);
     emit({ type: 'prompt_shown', connectionId, at: Date.now(), status: connection?.status, reason: connection?.statusReason ?? null });
   }, [state, emit, connectionId, connection?.status, connection?.statusReason]);
 
-  const dismiss = useCallback(() => {
+  const dismiss = () => {
     const key = dismissKey(connectionId, state);
     if (SOFT.has(state) && dismissStorage) {
       try {
@@ -298,18 +280,11 @@ export function useReconnectPrompt(
       sessionDismissals.add(key);
     }
     setDismissals((n) => n + 1);
-  }, [connectionId, state, dismissStorage]);
+  };
 
-  const message = failure ? text(FAILURE_MESSAGE[failure]) : MESSAGE[state] ? text(MESSAGE[state] as MessageKey) : '';
+  const message = state === 'hidden' ? '' : text(failure ? `error.${failure}` : (`prompt.${state}` as MessageKey));
   const politeness = state === 'failed' || state === 'still-broken' ? 'assertive' : 'polite';
-  const severity: Severity =
-    state === 'verified' || state === 'refreshed'
-      ? 'info'
-      : state === 'failed' || state === 'still-broken'
-        ? 'critical'
-        : state === 'requesting' || state === 'widget-open' || state === 'verifying' || state === 'refreshing' || state === 'unconfirmed'
-          ? 'info'
-          : decision.severity;
+  const severity: Severity = INFO.has(state) ? 'info' : politeness === 'assertive' ? 'critical' : decision.severity;
 
   return {
     connection,
@@ -320,11 +295,12 @@ export function useReconnectPrompt(
     visible: state !== 'hidden',
     message,
     detail: state === 'institution-action' ? connection?.institutionMessage : undefined,
+    lastUpdated: STALE.has(state) ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, messages['prompt.last-updated']) : undefined,
     politeness,
     actions,
     dismissible: DISMISSIBLE.has(state),
     dismiss,
-    dismissLabel: SOFT.has(state) ? messages['action.remindLater'] : messages['action.dismiss'],
+    dismissLabel: SOFT.has(state) ? messages['action.remind-later'] : messages['action.dismiss'],
     rootProps: {
       role: politeness === 'assertive' ? 'alert' : 'status',
       'data-state': state,
@@ -333,6 +309,3 @@ export function useReconnectPrompt(
     },
   };
 }
-
-/** Prompt states that come from the status table (for `prompt_shown`). */
-const PROMPT_STATE_VALUES: ReadonlySet<PromptState> = new Set(Object.values(PROMPT_STATE).filter((s) => s !== 'hidden').concat('partial-data-persists'));

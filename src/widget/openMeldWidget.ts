@@ -6,6 +6,7 @@ import {
 } from '../core/parseWidgetMessage.js';
 import { validateWidgetUrl } from '../core/validateWidgetUrl.js';
 import { defaultMessages } from '../i18n/messages.js';
+import { preparePopup } from './preparePopup.js';
 import { saveRedirectState } from './redirectState.js';
 
 /** How the widget is shown. */
@@ -76,8 +77,6 @@ export interface MeldWidgetHandle {
   destroy(): void;
 }
 
-const POPUP_NAME = 'meld-connect';
-const POPUP_FEATURES = 'popup=yes,width=420,height=720';
 const POPUP_CHECK_MS = 400;
 const NARROW_QUERY = '(max-width: 479.98px)';
 /** Scripts, forms and same-origin for the widget; popups (escaping the sandbox) for banks' OAuth pages. */
@@ -86,20 +85,6 @@ export const WIDGET_IFRAME_SANDBOX = 'allow-scripts allow-same-origin allow-form
 export const WIDGET_IFRAME_ALLOW = 'publickey-credentials-get; publickey-credentials-create; clipboard-write';
 
 let active: { end: (reason: WidgetCloseReason) => void } | undefined;
-
-/**
- * Opens the window synchronously, inside the customer's click, so that popup
- * blockers let it through; navigate it later with `openMeldWidget({ mode: 'popup', popupWindow })`.
- * Returns `null` when the browser blocked it.
- */
-export function preparePopup(features = POPUP_FEATURES): Window | null {
-  if (typeof window === 'undefined') return null;
-  try {
-    return window.open('about:blank', POPUP_NAME, features);
-  } catch {
-    return null;
-  }
-}
 
 function setStyles(element: HTMLElement, styles: Record<string, string>): void {
   // CSSOM writes, not style attributes: allowed under a strict Content-Security-Policy.

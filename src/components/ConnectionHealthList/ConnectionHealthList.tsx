@@ -75,7 +75,7 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
                   className={cx(!unstyled && 'mrk-banner__action')}
                   onClick={() => setQueue({ ids: queueable, index: 0 })}
                 >
-                  {messages['list.fixAll']}
+                  {messages['list.fix-all']}
                 </button>
               )}
             </div>

@@ -1,28 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import type { HTMLAttributes } from 'react';
 import { getStatusDecision } from '../../core/getStatusDecision.js';
-import type { PromptKind } from '../../core/statuses.js';
 import type { Connection } from '../../core/types.js';
-import { formatMessage, type MessageKey } from '../../i18n/messages.js';
+import { formatMessage } from '../../i18n/messages.js';
 import { connectionQueryOptions } from '../../hooks/queryOptions.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
 import { cx } from '../PromptParts/PromptParts.js';
 
-const LABEL: Record<PromptKind, MessageKey> = {
-  none: 'status.healthy',
-  reconnect: 'status.needsReconnect',
-  'expiring-soon': 'status.expiringSoon',
-  'new-accounts': 'status.newAccounts',
-  'partial-data': 'status.partialData',
-  'institution-action': 'status.actionRequired',
-  'institution-repairing': 'status.institutionRepairing',
-  'temporary-outage': 'status.temporaryOutage',
-  'refresh-on-demand': 'status.refreshOnDemand',
-  'in-progress': 'status.inProgress',
-  'start-new-connection': 'status.disconnected',
-  'choose-another-institution': 'status.unsupported',
-  unknown: 'status.unknown',
-};
 
 export type ConnectionStatusBadgeProps = Omit<HTMLAttributes<HTMLSpanElement>, 'children'> & {
   connectionId?: string | undefined;
@@ -43,7 +27,7 @@ export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
   const query = useQuery({ ...connectionQueryOptions(id), enabled: !given && id !== '' }, queryClient);
   const connection = query.data ?? given;
   const decision = getStatusDecision(connection?.status, connection?.statusReason);
-  const label = messages[LABEL[decision.prompt]];
+  const label = messages[`status.${decision.prompt}`];
   const institution = connection?.institutionName || messages['institution.fallback'];
   const full = formatMessage(messages['status.label'], { institution, status: label });
   return (

@@ -110,6 +110,11 @@ export function createPromptParts(slot: string, className: string, variant: UseR
         <p data-slot={`${slot}-message`} className={cx(!unstyled && `${className}__message`)}>
           {prompt.message}
         </p>
+        {prompt.lastUpdated ? (
+          <p data-slot={`${slot}-updated`} className={cx(!unstyled && `${className}__updated`)}>
+            {prompt.lastUpdated}
+          </p>
+        ) : null}
         {prompt.detail ? (
           // The institution's own words: rendered as text, never as HTML.
           <p data-slot={`${slot}-detail`} className={cx(!unstyled && `${className}__detail`)}>
