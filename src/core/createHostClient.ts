@@ -1,4 +1,4 @@
-import { HostApiError, type HostApiErrorKind } from './HostApiError.js';
+import { HostApiError, type HostApiErrorInit, type HostApiErrorKind } from './HostApiError.js';
 import type { AcceptedRequest, Connection, MeldProduct, RepairSession } from './types.js';
 import { asAccepted, asConnection, asConnectionList, asRepairSession, errorBodyFields } from './validate.js';
 
@@ -87,8 +87,19 @@ export function createHostClient(options: HostClientOptions): HostApi {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const credentials = options.credentials ?? 'same-origin';
 
-  async function call(method: string, path: string, body: unknown, callOptions?: HostRequestOptions): Promise<{ status: number; json: unknown }> {
-    const doFetch = options.fetch ?? globalThis.fetch;
+  /**
+   * One call: `parse` checks the answer (undefined means malformed, described
+   * by `expected`). Every failure becomes a HostApiError; a caller's abort
+   * rejects with the signal's reason.
+   */
+  async function call<T>(
+    method: string,
+    path: string,
+    callOptions: HostRequestOptions | undefined,
+    parse: (json: unknown) => T | undefined,
+    expected: string,
+    body?: unknown,
+  ): Promise<T> {
     const url = `${baseUrl}${path}`;
     const what = `${method} ${url}`;
     const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
@@ -102,11 +113,14 @@ export function createHostClient(options: HostClientOptions): HostApi {
     const onCallerAbort = () => timeout.abort(callerSignal?.reason);
     if (callerSignal?.aborted) onCallerAbort();
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const fail = (kind: HostApiErrorKind, detail: string, extraInit?: Partial<HostApiErrorInit>): never => {
+      throw new HostApiError({ kind, message: `${what} ${detail}`, ...extraInit });
+    };
 
     try {
       let response: Response;
       try {
-        response = await doFetch(url, {
+        response = await (options.fetch ?? globalThis.fetch)(url, {
           method,
           headers,
           credentials,
@@ -115,99 +129,68 @@ export function createHostClient(options: HostClientOptions): HostApi {
         });
       } catch (cause) {
         if (callerSignal?.aborted) throw callerSignal.reason ?? cause;
-        if (timeout.signal.aborted) {
-          throw new HostApiError({ kind: 'timeout', message: `${what} did not answer within ${timeoutMs} ms.`, cause });
-        }
+        if (timeout.signal.aborted) return fail('timeout', `did not answer within ${timeoutMs} ms.`, { cause });
         const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-        throw new HostApiError({
-          kind: 'network',
-          message: `${what} failed${offline ? ' (the browser is offline)' : ''}: ${cause instanceof Error ? cause.message : String(cause)}`,
-          cause,
-        });
+        return fail('network', `failed${offline ? ' (offline)' : ''}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       }
 
-      const text = response.status === 204 ? '' : await response.text();
+      const { status } = response;
+      const text = status === 204 ? '' : await response.text();
       let json: unknown;
-      let parsed = false;
-      if (text !== '') {
-        try {
+      let parsed = text === '';
+      try {
+        if (!parsed) {
           json = JSON.parse(text);
           parsed = true;
-        } catch {
-          parsed = false;
         }
+      } catch {
+        // not JSON: an error answer keeps its status; a success answer is invalid
       }
 
       if (!response.ok) {
         const fields = errorBodyFields(json);
-        throw new HostApiError({
-          kind: kindForStatus(response.status),
-          status: response.status,
-          message: `${what} answered ${response.status}${fields.code ? ` (${fields.code})` : ''}${fields.message ? `: ${fields.message}` : ''}`,
+        fail(kindForStatus(status), `answered ${status}${fields.code ? ` (${fields.code})` : ''}${fields.message ? `: ${fields.message}` : ''}`, {
+          status,
           code: fields.code,
           requestId: fields.requestId,
           displayMessage: fields.displayMessage,
-          retryAfter: response.status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
+          retryAfter: status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
         });
       }
-      if (text !== '' && !parsed) {
-        throw new HostApiError({ kind: 'invalid-response', status: response.status, message: `${what} answered with a body that is not JSON.` });
-      }
-      return { status: response.status, json };
+      const result = parsed ? parse(json) : undefined;
+      return result === undefined ? fail('invalid-response', `answered ${status} without ${expected}.`, { status }) : result;
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
-  function invalid(what: string, status: number, expected: string): HostApiError {
-    return new HostApiError({ kind: 'invalid-response', status, message: `${what} answered ${status} without ${expected}.` });
-  }
-
   return {
     eventsUrl: `${baseUrl}/events`,
 
-    async listConnections(callOptions) {
-      const { status, json } = await call('GET', '/connections', undefined, callOptions);
-      return asConnectionList(json) ?? throwError(invalid('GET /connections', status, '{ connections: Connection[] } where every connection has an id and a status'));
-    },
+    listConnections: async (callOptions) => call('GET', '/connections', callOptions, asConnectionList, '{ connections: Connection[] }'),
 
-    async getConnection(connectionId, callOptions) {
-      const path = connectionPath(connectionId);
-      const { status, json } = await call('GET', path, undefined, callOptions);
-      const connection = asConnection(json);
-      if (!connection) throw invalid(`GET ${path}`, status, 'a connection with an id and a status');
-      if (connection.id !== connectionId) throw invalid(`GET ${path}`, status, `the connection ${connectionId} (it sent ${connection.id})`);
-      return connection;
-    },
+    getConnection: async (connectionId, callOptions) =>
+      call('GET', connectionPath(connectionId), callOptions, (json) => {
+        const connection = asConnection(json);
+        return connection?.id === connectionId ? connection : undefined;
+      }, `the connection ${connectionId} (with an id and a status)`),
 
-    async repairConnection(connectionId, callOptions) {
-      const path = connectionPath(connectionId, '/repair');
-      const { status, json } = await call('POST', path, undefined, callOptions);
-      return asRepairSession(json, connectionId) ?? throwError(invalid(`POST ${path}`, status, 'a repair session with a connectToken and a widgetUrl'));
-    },
+    repairConnection: async (connectionId, callOptions) =>
+      call('POST', connectionPath(connectionId, '/repair'), callOptions, (json) => asRepairSession(json, connectionId), 'a repair session (connectToken, widgetUrl)'),
 
-    async refreshConnection(connectionId, callOptions) {
-      const path = connectionPath(connectionId, '/refresh');
-      const { status, json } = await call('POST', path, undefined, callOptions);
-      return asAccepted(json) ?? throwError(invalid(`POST ${path}`, status, 'a requestId'));
-    },
+    refreshConnection: async (connectionId, callOptions) =>
+      call('POST', connectionPath(connectionId, '/refresh'), callOptions, asAccepted, 'a requestId'),
 
     async updateConnectionProducts(connectionId, products, callOptions) {
       const path = connectionPath(connectionId, '/update');
       if (!Array.isArray(products) || products.length === 0 || !products.every((p) => typeof p === 'string')) {
         throw new TypeError('meld-reconnect-kit: updateConnectionProducts needs a non-empty array of product names.');
       }
-      const { status, json } = await call('POST', path, { products }, callOptions);
-      return asAccepted(json) ?? throwError(invalid(`POST ${path}`, status, 'a requestId'));
+      return call('POST', path, callOptions, asAccepted, 'a requestId', { products });
     },
 
-    async deleteConnection(connectionId, callOptions) {
-      await call('DELETE', connectionPath(connectionId), undefined, callOptions);
-    },
+    deleteConnection: async (connectionId, callOptions) =>
+      call('DELETE', connectionPath(connectionId), callOptions, () => null, 'an answer').then(() => undefined),
   };
-}
-
-function throwError(error: Error): never {
-  throw error;
 }

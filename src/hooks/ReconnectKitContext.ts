@@ -19,7 +19,8 @@ export interface WidgetSettings {
 export interface ReconnectKitContextValue {
   hostApi: HostApi;
   queryClient: QueryClient;
-  messages: Messages;
+  /** The provider's `messages`: overrides of the kit's English defaults (each component falls back to its own). */
+  messages: Partial<Messages>;
   widget: WidgetSettings;
   /** Sends a funnel event to the provider's `onEvent`. Stable. */
   emit: (event: ReconnectKitEvent) => void;

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/
 import { useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ReconnectKitEvent } from '../core/analytics.js';
 import { createHostClient, type HostApi, type HostClientOptions } from '../core/createHostClient.js';
-import { defaultMessages, type Messages } from '../i18n/messages.js';
+import type { Messages } from '../i18n/messages.js';
 import { bindHostApi, getKitState } from './kitState.js';
 import type { Connection } from '../core/types.js';
 import { ReconnectKitContext, type DismissStorage, type WidgetSettings } from './ReconnectKitContext.js';
@@ -36,6 +36,8 @@ interface CommonProps {
   dismissStorage?: DismissStorage | null | undefined;
 }
 
+const NO_OVERRIDES: Partial<Messages> = {};
+
 function defaultDismissStorage(): DismissStorage | null {
   try {
     return typeof localStorage === 'undefined' ? null : localStorage;
@@ -65,7 +67,7 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
     queryClient: given,
     broadcastChannel = 'meld-reconnect-kit',
     onEvent,
-    messages: overrides,
+    messages = NO_OVERRIDES,
     widget,
     onStartNewConnection,
     locale,
@@ -115,7 +117,6 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
     () => (hasStartNew ? (connection: Connection) => callbacks.current.onStartNewConnection?.(connection) : undefined),
     [hasStartNew],
   );
-  const messages = useMemo(() => ({ ...defaultMessages, ...overrides }), [overrides]);
   const widgetMode = widget?.mode;
   const allowedHosts = widget?.allowedHosts;
   const allowedOrigins = widget?.allowedOrigins;

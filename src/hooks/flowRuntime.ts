@@ -10,7 +10,8 @@ import type { HostApi } from '../core/createHostClient.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { Connection, RepairSession } from '../core/types.js';
 import { verifyRepair, type ObservedStatus } from '../core/verifyRepair.js';
-import { formatMessage, type Messages } from '../i18n/messages.js';
+import { formatMessage, messageLookup, type Messages } from '../i18n/messages.js';
+import { widgetMessages } from '../i18n/widgetMessages.js';
 import { openMeldWidget, type MeldWidgetHandle, type WidgetMode } from '../widget/openMeldWidget.js';
 import { subscribeToStatusChanges } from './applyStatusChange.js';
 import { cachedConnection } from './connectionCache.js';
@@ -23,7 +24,7 @@ export interface FlowContext {
   connectionId: string;
   queryClient: QueryClient;
   hostApi: HostApi;
-  messages: Messages;
+  messages: Partial<Messages>;
   widget: WidgetSettings;
   emit: (type: ReconnectKitEventType, extra?: Partial<ReconnectKitEvent>) => void;
   settle: (next: ReconnectFlowState) => void;
@@ -48,11 +49,12 @@ export interface OpenFlowWidgetOptions {
 
 /** Opens the widget for a repair session and wires its outcome to the flow. */
 export function openFlowWidget(ctx: FlowContext, options: OpenFlowWidgetOptions): void {
-  const { connectionId, messages, widget, emit, settle, fail, session, handle } = ctx;
+  const { connectionId, widget, emit, settle, fail, session, handle } = ctx;
+  const t = messageLookup(ctx.messages, widgetMessages);
   const { repair, mode, from, cached } = options;
   const title = cached?.institutionName
-    ? formatMessage(messages['widget.title-with-institution'], { institution: cached.institutionName })
-    : messages['widget.title'];
+    ? formatMessage(t('widget.title-with-institution'), { institution: cached.institutionName })
+    : t('widget.title');
   let opened: MeldWidgetHandle;
   try {
     opened = openMeldWidget({
@@ -61,7 +63,7 @@ export function openFlowWidget(ctx: FlowContext, options: OpenFlowWidgetOptions)
       popupWindow: options.popupWindow,
       returnFocusTo: options.returnFocusTo,
       title,
-      closeLabel: messages['widget.close'],
+      closeLabel: t('widget.close'),
       allowedHosts: widget.allowedHosts,
       allowedOrigins: widget.allowedOrigins,
       redirect: { connectionId },

@@ -1,18 +1,19 @@
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { warnOnce } from '../core/dev.js';
 import { getStatusDecision, type StatusDecision } from '../core/getStatusDecision.js';
 import type { ReconnectFlowFailure } from '../core/flowFailure.js';
 import { classifyFlowError } from '../core/flowFailure.js';
-import { reconnectKitKeys } from '../core/queryKeys.js';
-import type { PromptKind, Severity } from '../core/statuses.js';
+import type { Severity } from '../core/statuses.js';
 import type { Connection } from '../core/types.js';
-import { formatMessage, type MessageKey } from '../i18n/messages.js';
+import { formatMessage, messageLookup } from '../i18n/messages.js';
+import { promptMessages } from '../i18n/promptMessages.js';
 import { loadFlowRuntime } from './loadFlowRuntime.js';
-import { connectionQueryOptions } from './queryOptions.js';
+import { isPromptDue, usePromptConnection, type PromptVariant } from './promptConnection.js';
 import { useReconnectKit, type DismissStorage } from './ReconnectKitContext.js';
 import { useReconnectFlow, type UseReconnectFlowResult } from './useReconnectFlow.js';
 import { useRefreshConnection } from './useRefreshConnection.js';
+
+type PromptMessageKey = keyof typeof promptMessages;
 
 /** What a prompt shows: a status prompt, or where a flow the customer started is. */
 export type PromptState =
@@ -49,7 +50,7 @@ export interface PromptAction {
 
 export interface UseReconnectPromptOptions {
   /** `banner` (default): every prompt but new accounts. `new-accounts`: only ACTIVE + NEW_ACCOUNTS_AVAILABLE. */
-  variant?: 'banner' | 'new-accounts' | undefined;
+  variant?: PromptVariant | undefined;
   /** Show an informational line for temporary outages (no call to action). Defaults to `false`. */
   showOutages?: boolean | undefined;
   /** Overrides the provider's `onStartNewConnection` for this prompt. */
@@ -80,13 +81,13 @@ export interface UseReconnectPromptResult {
   rootProps: { role: 'status' | 'alert'; 'data-state': PromptState; 'data-severity': Severity; lang?: string };
 }
 
+/** Event time; read in effects only. */
+const timestamp = () => Date.now();
 const SOFT_SNOOZE_MS = 3 * 24 * 60 * 60 * 1000;
 const VERIFIED_VISIBLE_MS = 4_000;
 /** Silenced for the session only: memory, never storage. */
 const sessionDismissals = new Set<string>();
 
-/** Prompt kinds that show nothing: healthy, connecting, or a status the kit does not know. */
-const QUIET: ReadonlySet<PromptKind> = new Set(['none', 'in-progress', 'unknown']);
 /** States the status table decides (for `prompt_shown`), as opposed to a flow's. */
 const TABLE_STATES: ReadonlySet<PromptState> = new Set([
   'reconnect', 'expiring-soon', 'new-accounts', 'partial-data', 'partial-data-persists', 'institution-action',
@@ -143,18 +144,8 @@ export function useReconnectPrompt(
 ): UseReconnectPromptResult {
   const kit = useReconnectKit('useReconnectPrompt');
   const { messages, queryClient, dismissStorage, emit, locale } = kit;
-  const given = typeof target === 'string' ? undefined : target;
   const connectionId = typeof target === 'string' ? target : target.id;
-  const query = useQuery({ ...connectionQueryOptions(connectionId), enabled: !given }, queryClient);
-
-  // A connection object from the host seeds the cache, so pushed changes reach it.
-  useEffect(() => {
-    if (given && !queryClient.getQueryData(reconnectKitKeys.detail(given.id))) {
-      queryClient.setQueryData(reconnectKitKeys.detail(given.id), given);
-    }
-  }, [given, queryClient]);
-
-  const connection = query.data ?? given;
+  const connection = usePromptConnection(target, queryClient);
   const decision = getStatusDecision(connection?.status, connection?.statusReason);
   const flow = useReconnectFlow(connectionId);
   const refresh = useRefreshConnection();
@@ -164,8 +155,9 @@ export function useReconnectPrompt(
   const [mountedAt] = useState(() => Date.now());
   const variant = options.variant ?? 'banner';
 
-  const institution = connection?.institutionName || messages['institution.fallback'];
-  const text = (key: MessageKey) => formatMessage(messages[key], { institution });
+  const t = messageLookup(messages, promptMessages);
+  const institution = connection?.institutionName || t('institution.fallback');
+  const text = (key: PromptMessageKey) => formatMessage(t(key), { institution });
 
   let state: PromptState;
   let failure: ReconnectFlowFailure | 'not-allowed' | undefined;
@@ -179,13 +171,10 @@ export function useReconnectPrompt(
     state = 'failed';
     failure = refresh.error.name === 'OperationNotAllowedError' ? 'not-allowed' : classifyFlowError(refresh.error);
   } else {
-    state = QUIET.has(decision.prompt) ? 'hidden' : (decision.prompt as PromptState);
+    state = isPromptDue(decision.prompt, variant, options.showOutages) ? (decision.prompt as PromptState) : 'hidden';
     if (state === 'partial-data' && refreshedAt !== undefined) state = 'partial-data-persists';
     if (state === 'institution-action' && refreshedAt !== undefined) state = 'refreshed';
   }
-  if (variant === 'banner' && state === 'new-accounts') state = 'hidden';
-  if (variant === 'banner' && state === 'temporary-outage' && !options.showOutages) state = 'hidden';
-  if (variant === 'new-accounts' && flow.status === 'idle' && state !== 'new-accounts') state = 'hidden';
 
   // Read fresh on every render: cheap, and a dismissal elsewhere is seen at once.
   void dismissals;
@@ -195,7 +184,7 @@ export function useReconnectPrompt(
   const actions = ((): PromptAction[] => {
     const start = () => flow.start();
     const doRefresh = () => refresh.mutate(connectionId, { onSuccess: () => setRefreshedAt(Date.now()) });
-    const startNewAction = (label: MessageKey): PromptAction[] =>
+    const startNewAction = (label: PromptMessageKey): PromptAction[] =>
       startNew && connection ? [{ id: 'start-new', label: text(label), emphasis: 'primary', run: () => startNew(connection) }] : [];
     switch (state) {
       case 'reconnect':
@@ -265,7 +254,7 @@ export function useReconnectPrompt(
   useEffect(() => {
     if (!TABLE_STATES.has(state) || shown.current.has(state)) return;
     shown.current.add(state);
-    emit({ type: 'prompt_shown', connectionId, at: Date.now(), status: connection?.status, reason: connection?.statusReason ?? null });
+    emit({ type: 'prompt_shown', connectionId, at: timestamp(), status: connection?.status, reason: connection?.statusReason ?? null });
   }, [state, emit, connectionId, connection?.status, connection?.statusReason]);
 
   const dismiss = () => {
@@ -282,7 +271,7 @@ export function useReconnectPrompt(
     setDismissals((n) => n + 1);
   };
 
-  const message = state === 'hidden' ? '' : text(failure ? `error.${failure}` : (`prompt.${state}` as MessageKey));
+  const message = state === 'hidden' ? '' : text(failure ? `error.${failure}` : (`prompt.${state}` as PromptMessageKey));
   const politeness = state === 'failed' || state === 'still-broken' ? 'assertive' : 'polite';
   const severity: Severity = INFO.has(state) ? 'info' : politeness === 'assertive' ? 'critical' : decision.severity;
 
@@ -295,12 +284,12 @@ export function useReconnectPrompt(
     visible: state !== 'hidden',
     message,
     detail: state === 'institution-action' ? connection?.institutionMessage : undefined,
-    lastUpdated: STALE.has(state) ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, messages['prompt.last-updated']) : undefined,
+    lastUpdated: STALE.has(state) ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, t('prompt.last-updated')) : undefined,
     politeness,
     actions,
     dismissible: DISMISSIBLE.has(state),
     dismiss,
-    dismissLabel: SOFT.has(state) ? messages['action.remind-later'] : messages['action.dismiss'],
+    dismissLabel: t(SOFT.has(state) ? 'action.remind-later' : 'action.dismiss'),
     rootProps: {
       role: politeness === 'assertive' ? 'alert' : 'status',
       'data-state': state,

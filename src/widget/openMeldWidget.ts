@@ -5,7 +5,7 @@ import {
   type WidgetMessage,
 } from '../core/parseWidgetMessage.js';
 import { validateWidgetUrl } from '../core/validateWidgetUrl.js';
-import { defaultMessages } from '../i18n/messages.js';
+import { widgetMessages } from '../i18n/widgetMessages.js';
 import { preparePopup } from './preparePopup.js';
 import { saveRedirectState } from './redirectState.js';
 
@@ -110,7 +110,7 @@ function layout(dialog: HTMLDialogElement, frame: HTMLIFrameElement, narrow: boo
 
 function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: () => void) {
   const doc = document;
-  const title = options.title ?? defaultMessages['widget.title'];
+  const title = options.title ?? widgetMessages['widget.title'];
   const dialog = doc.createElement('dialog');
   dialog.className = 'mrk-widget-dialog';
   dialog.dataset.slot = 'widget-dialog';
@@ -122,7 +122,7 @@ function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: 
   close.type = 'button';
   close.className = 'mrk-widget-close';
   close.dataset.slot = 'widget-close';
-  close.setAttribute('aria-label', options.closeLabel ?? defaultMessages['widget.close']);
+  close.setAttribute('aria-label', options.closeLabel ?? widgetMessages['widget.close']);
   const icon = doc.createElementNS('http://www.w3.org/2000/svg', 'svg');
   icon.setAttribute('viewBox', '0 0 16 16');
   icon.setAttribute('width', '16');

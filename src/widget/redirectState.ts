@@ -52,6 +52,21 @@ function clear(storage: Storage): void {
   }
 }
 
+/**
+ * Whether a redirect to Meld's widget is waiting to be resumed for
+ * `connectionId` (without taking it). Lets a prompt mount its flow on return
+ * even when the connection already reads as healthy.
+ */
+export function hasRedirectState(connectionId: string, storage?: Storage): boolean {
+  const store = storageOrNull(storage);
+  const raw = store ? read(store) : null;
+  try {
+    return raw !== null && (JSON.parse(raw) as Partial<RedirectState> | null)?.connectionId === connectionId;
+  } catch {
+    return false;
+  }
+}
+
 export interface TakeRedirectStateOptions {
   storage?: Storage | undefined;
   now?: number | undefined;

@@ -1,5 +1,6 @@
 import { useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { defaultMessages } from '../i18n/messages.js';
+import { messageLookup } from '../i18n/messages.js';
+import { widgetMessages } from '../i18n/widgetMessages.js';
 import { ReconnectKitContext } from '../hooks/ReconnectKitContext.js';
 import {
   openMeldWidget,
@@ -43,15 +44,15 @@ export function useMeldWidget(options: UseMeldWidgetOptions = {}): UseMeldWidget
   const open = useCallback(
     (widgetUrl: string, openOptions: OpenWidgetOptions = {}) => {
       const current = latest.current;
-      const messages = kit?.messages ?? defaultMessages;
+      const t = messageLookup(kit?.messages ?? {}, widgetMessages);
       const handle = openMeldWidget({
         widgetUrl,
         mode: openOptions.mode ?? kit?.widget.mode,
         popupWindow: openOptions.popupWindow,
         returnFocusTo: openOptions.returnFocusTo,
         redirect: openOptions.redirect,
-        title: openOptions.title ?? current.title ?? messages['widget.title'],
-        closeLabel: current.closeLabel ?? messages['widget.close'],
+        title: openOptions.title ?? current.title ?? t('widget.title'),
+        closeLabel: current.closeLabel ?? t('widget.close'),
         allowedHosts: [...(kit?.widget.allowedHosts ?? []), ...(current.allowedHosts ?? [])],
         allowedOrigins: [...(kit?.widget.allowedOrigins ?? []), ...(current.allowedOrigins ?? [])],
         unstyled: current.unstyled,

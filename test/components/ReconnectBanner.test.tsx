@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ConnectionStatusBadge,
@@ -55,13 +55,21 @@ function kit(ui: React.ReactNode, extra: Partial<React.ComponentProps<typeof Rec
   );
 }
 
+/** Lets a due prompt's view (loaded on demand) arrive, so that what is checked next is what the customer sees. */
+async function settle() {
+  await act(async () => {
+    await import('../../src/components/PromptParts/PromptView.js');
+  });
+}
+
 beforeEach(() => localStorage.clear());
 afterEach(() => vi.restoreAllMocks());
 
 describe('ReconnectBanner, row by row of the status table', () => {
-  it.each(BANNER)('given %s / %s, should be shown=%s with action %s', (status, statusReason, visible, action, severity) => {
+  it.each(BANNER)('given %s / %s, should be shown=%s with action %s', async (status, statusReason, visible, action, severity) => {
     const connection = aConnection({ id: `c-${status}-${statusReason}`, status, statusReason });
     const { container } = kit(<ReconnectBanner connection={connection} />);
+    await settle();
     const root = container.querySelector('[data-slot="banner"]');
     if (!visible) {
       expect(root).toBeNull();
@@ -76,15 +84,16 @@ describe('ReconnectBanner, row by row of the status table', () => {
 });
 
 describe('ReconnectBanner behaviour', () => {
-  it('given showOutages, should show temporary outages as a line with no call to action', () => {
+  it('given showOutages, should show temporary outages as a line with no call to action', async () => {
     const connection = aConnection({ id: 'o1', status: 'DEGRADED', statusReason: 'INSTITUTION_CURRENTLY_UNAVAILABLE' });
     const { container } = kit(<ReconnectBanner connection={connection} showOutages />);
+    await settle();
     const root = container.querySelector('[data-slot="banner"]') as HTMLElement;
     expect(root).toHaveTextContent('temporarily unavailable');
     expect(within(root).queryAllByRole('button', { name: /reconnect|refresh|connect/i })).toHaveLength(0);
   });
 
-  it('given an institution message with markup, should show it as text, never as HTML', () => {
+  it('given an institution message with markup, should show it as text, never as HTML', async () => {
     const connection = aConnection({
       id: 'i1',
       status: 'DEGRADED',
@@ -92,6 +101,7 @@ describe('ReconnectBanner behaviour', () => {
       institutionMessage: '<img src=x onerror="window.__pwned=1">Approve access in the First Bank app.',
     });
     const { container } = kit(<ReconnectBanner connection={connection} />);
+    await settle();
     const detail = container.querySelector('[data-slot="banner-detail"]');
     expect(detail?.textContent).toBe('<img src=x onerror="window.__pwned=1">Approve access in the First Bank app.');
     expect(container.querySelector('img')).toBeNull();
@@ -101,11 +111,12 @@ describe('ReconnectBanner behaviour', () => {
     const onStartNewConnection = vi.fn();
     const connection = aConnection({ id: 'u1', status: 'UNRECOVERABLE', statusReason: 'INSTITUTION_DISABLED' });
     kit(<ReconnectBanner connection={connection} />, { onStartNewConnection });
+    await settle();
     screen.getByRole('button', { name: 'Connect another bank' }).click();
     expect(onStartNewConnection).toHaveBeenCalledWith(connection);
   });
 
-  it('given no onStartNewConnection, should still explain, offer no action, and warn in development', () => {
+  it('given no onStartNewConnection, should still explain, offer no action, and warn in development', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const connection = aConnection({ id: 'e1', status: 'EXPIRED' });
     render(
@@ -113,42 +124,47 @@ describe('ReconnectBanner behaviour', () => {
         <ReconnectBanner connection={connection} />
       </ReconnectKitProvider>,
     );
+    await settle();
     expect(screen.getByRole('status')).toHaveTextContent('cannot be restored');
     expect(screen.queryByRole('button', { name: /connect/i })).toBeNull();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('onStartNewConnection'));
   });
 
-  it('given a soft prompt dismissed, should remember it per connection in the host\'s storage', () => {
+  it('given a soft prompt dismissed, should remember it per connection in the host\'s storage', async () => {
     const connection = aConnection({ id: 's1', status: 'ACTIVE', statusReason: 'ACCESS_EXPIRING_SOON' });
     const first = kit(<ReconnectBanner connection={connection} />, { dismissStorage: localStorage });
+    await settle();
     screen.getByRole('button', { name: 'Remind me later' }).click();
-    return waitFor(() => expect(first.container.querySelector('[data-slot="banner"]')).toBeNull()).then(() => {
-      first.unmount();
-      const again = kit(<ReconnectBanner connection={connection} />, { dismissStorage: localStorage });
-      expect(again.container.querySelector('[data-slot="banner"]')).toBeNull();
-      expect(Object.keys(localStorage).some((key) => key.includes('s1'))).toBe(true);
-    });
+    await waitFor(() => expect(first.container.querySelector('[data-slot="banner"]')).toBeNull());
+    first.unmount();
+    const again = kit(<ReconnectBanner connection={connection} />, { dismissStorage: localStorage });
+    await settle();
+    expect(again.container.querySelector('[data-slot="banner"]')).toBeNull();
+    expect(Object.keys(localStorage).some((key) => key.includes('s1'))).toBe(true);
   });
 
   it('given RECONNECT_REQUIRED dismissed, should never write it to persistent storage', async () => {
     const connection = aConnection({ id: 'r1', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' });
     const view = kit(<ReconnectBanner connection={connection} />, { dismissStorage: localStorage });
+    await settle();
     screen.getByRole('button', { name: 'Dismiss' }).click();
     await waitFor(() => expect(view.container.querySelector('[data-slot="banner"]')).toBeNull());
     expect(Object.keys(localStorage).some((key) => key.includes('r1'))).toBe(false);
   });
 
-  it('should append the user\'s className, and drop the kit\'s with unstyled', () => {
+  it('should append the user\'s className, and drop the kit\'s with unstyled', async () => {
     const connection = aConnection({ id: 'k1', status: 'RECONNECT_REQUIRED', statusReason: 'TOKEN_EXPIRED' });
     const styled = kit(<ReconnectBanner connection={connection} className="mine" />);
+    await settle();
     expect(styled.container.querySelector('[data-slot="banner"]')?.className).toBe('mrk-banner mine');
     styled.unmount();
     const bare = kit(<ReconnectBanner connection={connection} className="mine" unstyled />);
+    await settle();
     expect(bare.container.querySelector('[data-slot="banner"]')?.className).toBe('mine');
     expect(bare.container.querySelector('[class*="mrk-"]')).toBeNull();
   });
 
-  it('given compound parts, should render the markup the host arranges', () => {
+  it('given compound parts, should render the markup the host arranges', async () => {
     const connection = aConnection({ id: 'p1', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' });
     kit(
       <ReconnectBanner.Root connection={connection}>
@@ -156,29 +172,58 @@ describe('ReconnectBanner behaviour', () => {
         <ReconnectBanner.Message />
       </ReconnectBanner.Root>,
     );
+    await settle();
     const root = screen.getByRole('status');
     expect(root.firstElementChild).toHaveTextContent('Sign in again');
     expect(within(root).queryByRole('button', { name: 'Dismiss' })).toBeNull();
   });
 
-  it('given the Spanish catalog, should speak Spanish and say so', () => {
+  it('given the Spanish catalog, should speak Spanish and say so', async () => {
     const connection = aConnection({ id: 'l1', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' });
     kit(<ReconnectBanner connection={connection} />, { messages: es, locale: 'es' });
+    await settle();
     expect(screen.getByRole('status')).toHaveAttribute('lang', 'es');
     expect(screen.getByRole('button', { name: 'Reconectar' })).toBeInTheDocument();
+  });
+
+  it('given a broken connection with a last successful update, should say when, in the provider\'s locale', async () => {
+    const connection = aConnection({ id: 'd1', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED', successfullyAggregatedAt: '2026-11-02T10:00:00Z' });
+    const english = kit(<ReconnectBanner connection={connection} />, { locale: 'en-GB' });
+    await settle();
+    expect(english.container.querySelector('[data-slot="banner-updated"]')?.textContent).toBe('Last updated 2 Nov 2026.');
+    english.unmount();
+    const spanish = kit(<ReconnectBanner connection={connection} />, { messages: es, locale: 'es' });
+    await settle();
+    expect(spanish.container.querySelector('[data-slot="banner-updated"]')?.textContent).toBe('Última actualización: 2 nov 2026.');
+  });
+
+  it('given a prompt about fresh data or a date that does not parse, should not show a date', async () => {
+    const soon = aConnection({ id: 'd2', status: 'ACTIVE', statusReason: 'ACCESS_EXPIRING_SOON', successfullyAggregatedAt: '2026-11-02T10:00:00Z' });
+    const junk = aConnection({ id: 'd3', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED', successfullyAggregatedAt: 'yesterday-ish' });
+    const { container } = kit(
+      <>
+        <ReconnectBanner connection={soon} />
+        <ReconnectBanner connection={junk} />
+      </>,
+    );
+    await settle();
+    expect(container.querySelectorAll('[data-slot="banner"]')).toHaveLength(2);
+    expect(container.querySelector('[data-slot="banner-updated"]')).toBeNull();
   });
 
   it('given a connectionId, should read it through the kit', async () => {
     resetFake([aConnection({ id: 'q1', status: 'RECONNECT_REQUIRED', statusReason: 'OTHER' })]);
     kit(<ReconnectBanner connectionId="q1" />);
+    await settle();
     expect(await screen.findByRole('button', { name: 'Reconnect' })).toBeInTheDocument();
   });
 });
 
 describe('LinkNewAccountsPrompt', () => {
-  it.each(BANNER.map(([status, reason]) => [status, reason] as const))('given %s / %s, should show only for NEW_ACCOUNTS_AVAILABLE', (status, statusReason) => {
+  it.each(BANNER.map(([status, reason]) => [status, reason] as const))('given %s / %s, should show only for NEW_ACCOUNTS_AVAILABLE', async (status, statusReason) => {
     const connection = aConnection({ id: `n-${status}-${statusReason}`, status, statusReason });
     const { container } = kit(<LinkNewAccountsPrompt connection={connection} />);
+    await settle();
     const shown = container.querySelector('[data-slot="new-accounts"]');
     if (statusReason === 'NEW_ACCOUNTS_AVAILABLE') {
       expect(within(shown as HTMLElement).getByRole('button', { name: /new accounts/ })).toBeInTheDocument();

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { saveRedirectState, takeRedirectState } from '../../src/index.js';
+import { hasRedirectState } from '../../src/widget/redirectState.js';
 
 const KEY = 'meld-reconnect-kit:redirect';
 
@@ -11,6 +12,16 @@ describe('redirect state', () => {
     expect(saved.state).toMatch(/^[0-9a-f]{32}$/);
     expect(takeRedirectState('c1', { now: 2_000 })).toEqual({ connectionId: 'c1', state: saved.state, startedAt: 1_000 });
     expect(takeRedirectState('c1', { now: 2_000 })).toBeNull();
+  });
+
+  it('given a saved redirect, should report it for its connection only, without taking it', () => {
+    expect(hasRedirectState('c1')).toBe(false);
+    saveRedirectState('c1');
+    expect(hasRedirectState('c1')).toBe(true);
+    expect(hasRedirectState('c2')).toBe(false);
+    expect(sessionStorage.getItem(KEY)).not.toBeNull();
+    sessionStorage.setItem(KEY, '{not json');
+    expect(hasRedirectState('c1')).toBe(false);
   });
 
   it('given another connection, should leave the state in place', () => {

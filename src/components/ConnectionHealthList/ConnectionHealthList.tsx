@@ -2,7 +2,8 @@ import { useState, type HTMLAttributes } from 'react';
 import { getStatusDecision } from '../../core/getStatusDecision.js';
 import type { Severity } from '../../core/statuses.js';
 import type { Connection } from '../../core/types.js';
-import { formatMessage } from '../../i18n/messages.js';
+import { formatMessage, messageLookup } from '../../i18n/messages.js';
+import { listMessages } from '../../i18n/listMessages.js';
 import { useConnections } from '../../hooks/useConnections.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
 import { ConnectionStatusBadge } from '../ConnectionStatusBadge/ConnectionStatusBadge.js';
@@ -42,6 +43,7 @@ export function connectionsNeedingAttention(connections: readonly Connection[], 
 export function ConnectionHealthList(props: ConnectionHealthListProps) {
   const { showOutages = false, unstyled = false, className, ...rest } = props;
   const { messages, locale } = useReconnectKit('ConnectionHealthList');
+  const t = messageLookup(messages, listMessages);
   const { data } = useConnections();
   const items = connectionsNeedingAttention(data ?? [], showOutages);
   const queueable = items.filter((c) => QUEUEABLE.has(getStatusDecision(c.status, c.statusReason).prompt)).map((c) => c.id);
@@ -53,19 +55,19 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
   return (
     <section {...rest} {...(locale ? { lang: locale } : {})} data-slot="health-list" className={cx(!unstyled && 'mrk-health-list', className)}>
       <h2 data-slot="health-list-title" className={cx(!unstyled && 'mrk-health-list__title')}>
-        {messages['list.title']}
+        {t('list.title')}
       </h2>
       {items.length === 0 ? (
-        <p data-slot="health-list-empty">{messages['list.empty']}</p>
+        <p data-slot="health-list-empty">{t('list.empty')}</p>
       ) : (
         <>
           {queueable.length > 1 ? (
             <div data-slot="health-list-queue" className={cx(!unstyled && 'mrk-health-list__queue')}>
               {queue ? (
                 <>
-                  <p role="status">{formatMessage(messages['list.progress'], { current: queue.index + 1, total: queue.ids.length })}</p>
+                  <p role="status">{formatMessage(t('list.progress'), { current: queue.index + 1, total: queue.ids.length })}</p>
                   <button type="button" className={cx(!unstyled && 'mrk-banner__action')} onClick={() => setQueue(null)}>
-                    {messages['list.stop']}
+                    {t('list.stop')}
                   </button>
                 </>
               ) : (
@@ -75,7 +77,7 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
                   className={cx(!unstyled && 'mrk-banner__action')}
                   onClick={() => setQueue({ ids: queueable, index: 0 })}
                 >
-                  {messages['list.fix-all']}
+                  {t('list.fix-all')}
                 </button>
               )}
             </div>

@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { HTMLAttributes } from 'react';
 import { getStatusDecision } from '../../core/getStatusDecision.js';
 import type { Connection } from '../../core/types.js';
-import { formatMessage } from '../../i18n/messages.js';
+import { formatMessage, messageLookup } from '../../i18n/messages.js';
+import { statusMessages } from '../../i18n/statusMessages.js';
 import { connectionQueryOptions } from '../../hooks/queryOptions.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
 import { cx } from '../PromptParts/PromptParts.js';
@@ -27,9 +28,10 @@ export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
   const query = useQuery({ ...connectionQueryOptions(id), enabled: !given && id !== '' }, queryClient);
   const connection = query.data ?? given;
   const decision = getStatusDecision(connection?.status, connection?.statusReason);
-  const label = messages[`status.${decision.prompt}`];
-  const institution = connection?.institutionName || messages['institution.fallback'];
-  const full = formatMessage(messages['status.label'], { institution, status: label });
+  const t = messageLookup(messages, statusMessages);
+  const label = t(`status.${decision.prompt}`);
+  const institution = connection?.institutionName || t('institution.fallback');
+  const full = formatMessage(t('status.label'), { institution, status: label });
   return (
     <span
       {...rest}

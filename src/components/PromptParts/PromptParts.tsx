@@ -1,87 +1,37 @@
-import { createContext, useContext, useEffect, useRef, type HTMLAttributes, type ReactNode } from 'react';
-import type { Connection } from '../../core/types.js';
-import type { ReconnectFlowStatus } from '../../hooks/useReconnectFlow.js';
-import {
-  useReconnectPrompt,
-  type PromptActionId,
-  type UseReconnectPromptOptions,
-  type UseReconnectPromptResult,
-} from '../../hooks/useReconnectPrompt.js';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { getStatusDecision } from '../../core/getStatusDecision.js';
+import { isPromptDue, usePromptConnection, type PromptVariant } from '../../hooks/promptConnection.js';
+import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
+import type { PromptActionId } from '../../hooks/useReconnectPrompt.js';
+import { hasRedirectState } from '../../widget/redirectState.js';
+import { cx, useParts, type PromptRootProps } from './context.js';
 
-/** Joins class names, skipping empty ones; a user's class always comes last. */
-export function cx(...names: Array<string | false | null | undefined>): string | undefined {
-  const joined = names.filter(Boolean).join(' ');
-  return joined === '' ? undefined : joined;
-}
+export { cx, type PromptRootProps };
 
-interface PartsContextValue {
-  prompt: UseReconnectPromptResult;
-  slot: string;
-  unstyled: boolean;
-}
-
-const PartsContext = createContext<PartsContextValue | null>(null);
-
-function useParts(part: string): PartsContextValue {
-  const value = useContext(PartsContext);
-  if (!value) throw new Error(`meld-reconnect-kit: \`${part}\` must be inside its component's \`.Root\`.`);
-  return value;
-}
-
-type DivProps = Omit<HTMLAttributes<HTMLDivElement>, 'role' | 'children'>;
-
-export type PromptRootProps = DivProps &
-  Pick<UseReconnectPromptOptions, 'showOutages' | 'onStartNewConnection'> & {
-    /** The connection to prompt for: its id (read through the kit) ... */
-    connectionId?: string | undefined;
-    /** ... or the connection object the host already has. */
-    connection?: Connection | undefined;
-    /** Drops the kit's class names; data attributes stay for your own CSS. */
-    unstyled?: boolean | undefined;
-    /** Starts the reconnect flow as soon as the prompt offers it (used by queues). */
-    autoStart?: boolean | undefined;
-    /** Called when a flow started from this prompt ends (verified, still broken, failed, cancelled...). */
-    onFlowEnd?: ((status: ReconnectFlowStatus) => void) | undefined;
-    children?: ReactNode;
-  };
-
-const ENDED: ReadonlySet<ReconnectFlowStatus> = new Set(['verified', 'still-broken', 'unconfirmed', 'cancelled', 'failed']);
-const BUSY_STATES = new Set(['requesting', 'widget-open', 'verifying', 'refreshing']);
+const PromptView = lazy(() => import('./PromptView.js').then((m) => ({ default: m.PromptView })));
 
 /** Builds the compound parts of a prompt component (`Root`, `Icon`, `Message`, ...). */
-export function createPromptParts(slot: string, className: string, variant: UseReconnectPromptOptions['variant']) {
+export function createPromptParts(slot: string, className: string, variant: PromptVariant) {
+  /**
+   * Decides from the cached status alone whether a prompt is due; only then
+   * loads and mounts the live view (prompt, flow, catalog). Once mounted it
+   * stays, so a flow's own states (verifying, verified...) are not cut short.
+   */
   function Root(props: PromptRootProps) {
-    const { connectionId, connection, showOutages, onStartNewConnection, unstyled = false, autoStart, onFlowEnd, className: userClass, children, ...rest } = props;
-    const target = connection ?? connectionId;
+    const target = props.connection ?? props.connectionId;
     if (target === undefined) throw new Error(`meld-reconnect-kit: a prompt needs a \`connectionId\` or a \`connection\`.`);
-    const prompt = useReconnectPrompt(target, { variant, showOutages, onStartNewConnection });
-
-    const { status: flowStatus, start } = prompt.flow;
-    const startable = prompt.actions.some((a) => a.id === 'reconnect' || a.id === 'add-accounts');
-    useEffect(() => {
-      if (autoStart && startable && flowStatus === 'idle') start();
-    }, [autoStart, startable, flowStatus, start]);
-    const onFlowEndRef = useRef(onFlowEnd);
-    useEffect(() => {
-      onFlowEndRef.current = onFlowEnd;
-    });
-    useEffect(() => {
-      if (ENDED.has(flowStatus)) onFlowEndRef.current?.(flowStatus);
-    }, [flowStatus]);
-
-    if (!prompt.visible) return null;
+    const { queryClient } = useReconnectKit(`${slot} prompt`);
+    const connection = usePromptConnection(target, queryClient);
+    const decision = getStatusDecision(connection?.status, connection?.statusReason);
+    const id = typeof target === 'string' ? target : target.id;
+    const due = isPromptDue(decision.prompt, variant, props.showOutages) || hasRedirectState(id);
+    const [engaged, setEngaged] = useState(due);
+    if (due && !engaged) setEngaged(true);
+    if (!engaged && !due) return null;
     return (
-      <PartsContext.Provider value={{ prompt, slot, unstyled }}>
-        <div
-          {...rest}
-          {...prompt.rootProps}
-          aria-busy={BUSY_STATES.has(prompt.state) || undefined}
-          data-slot={slot}
-          className={cx(!unstyled && className, userClass)}
-        >
-          {children}
-        </div>
-      </PartsContext.Provider>
+      <Suspense fallback={null}>
+        <PromptView {...props} target={target} slot={slot} rootClassName={className} variant={variant} />
+      </Suspense>
     );
   }
 

@@ -1,0 +1,56 @@
+// Bundle budgets, checked by `npm test` (size-limit with esbuild, minified + gzip).
+//
+// Every check is measured as a host's production build sees it:
+// `process.env.NODE_ENV` is "production" (development warnings fold away) and
+// the peers (react, react-dom, @tanstack/react-query) are the host's own.
+//
+// "with the page" checks leave out code the kit loads on demand through
+// `import()`: the live prompt view (only once a prompt is due), the widget
+// launcher and verification (only once a prompt offers a reconnect), and the
+// cross-tab handler (on the first message). The other checks count it all,
+// bundled into one file: an upper bound, as esbuild wraps each module it
+// inlines for `import()` (about 0.1 kB each).
+
+const PEERS = ['react', 'react-dom', '@tanstack/react-query'];
+
+/** Leaves `import()`ed modules out of the bundle, as a host bundler would split them. */
+const leaveLazyChunksOut = {
+  name: 'leave-lazy-chunks-out',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
+
+function production(config) {
+  return { ...config, define: { ...config.define, 'process.env.NODE_ENV': '"production"' } };
+}
+
+function productionWithoutLazyChunks(config) {
+  return { ...production(config), plugins: [...(config.plugins ?? []), leaveLazyChunksOut] };
+}
+
+const core = (name, names, limit) => ({ name: `core: ${name}`, path: 'dist/core/index.js', import: `{ ${names} }`, limit, gzip: true, modifyEsbuildConfig: production });
+const root = (name, names, limit, lazy = 'included') => ({
+  name: `root: ${name}`,
+  path: 'dist/index.js',
+  import: names === '*' ? '*' : `{ ${names} }`,
+  ignore: PEERS,
+  limit,
+  gzip: true,
+  modifyEsbuildConfig: lazy === 'left-out' ? productionWithoutLazyChunks : production,
+});
+
+export default [
+  core('decisions only (getStatusDecision, isOperationAllowed)', 'getStatusDecision, isOperationAllowed', '2.5 kB'),
+  core('status table with Meld prose (STATUS_TABLE, getStatusInfo)', 'STATUS_TABLE, getStatusInfo', '3.5 kB'),
+  core('host client (createHostClient, HostApiError)', 'createHostClient, HostApiError', '2.5 kB'),
+  core('widget URL + message checks (validateWidgetUrl, parseWidgetMessage)', 'validateWidgetUrl, parseWidgetMessage', '1.5 kB'),
+  // Issue 5's budget: what every page with a banner downloads.
+  root('provider + ReconnectBanner, with the page', 'ReconnectKitProvider, ReconnectBanner', '8 kB', 'left-out'),
+  root('provider + ReconnectBanner, once a prompt shows and the customer clicks', 'ReconnectKitProvider, ReconnectBanner', '16.5 kB'),
+  root('provider + useConnection + useConnectionEvents', 'ReconnectKitProvider, useConnection, useConnectionEvents', '7 kB'),
+  root('openMeldWidget alone', 'openMeldWidget', '5 kB'),
+  root('provider + useReconnectFlow, everything it may load', 'ReconnectKitProvider, useReconnectFlow', '12.5 kB'),
+  { name: 'styles.css', path: 'dist/styles.css', limit: '3 kB', gzip: true },
+  root('everything', '*', '23 kB'),
+];

@@ -1,0 +1,50 @@
+import { createContext, useContext, type HTMLAttributes, type ReactNode } from 'react';
+import type { Connection } from '../../core/types.js';
+import type { ReconnectFlowStatus } from '../../hooks/useReconnectFlow.js';
+import type { UseReconnectPromptOptions, UseReconnectPromptResult } from '../../hooks/useReconnectPrompt.js';
+
+/** Joins class names, skipping empty ones; a user's class always comes last. */
+export function cx(...names: Array<string | false | null | undefined>): string | undefined {
+  const joined = names.filter(Boolean).join(' ');
+  return joined === '' ? undefined : joined;
+}
+
+export interface PartsContextValue {
+  prompt: UseReconnectPromptResult;
+  slot: string;
+  className: string;
+  unstyled: boolean;
+}
+
+export const PartsContext = createContext<PartsContextValue | null>(null);
+
+export function useParts(part: string): PartsContextValue {
+  const value = useContext(PartsContext);
+  if (!value) throw new Error(`meld-reconnect-kit: \`${part}\` must be inside its component's \`.Root\`.`);
+  return value;
+}
+
+type DivProps = Omit<HTMLAttributes<HTMLDivElement>, 'role' | 'children'>;
+
+export type PromptRootProps = DivProps &
+  Pick<UseReconnectPromptOptions, 'showOutages' | 'onStartNewConnection'> & {
+    /** The connection to prompt for: its id (read through the kit) ... */
+    connectionId?: string | undefined;
+    /** ... or the connection object the host already has. */
+    connection?: Connection | undefined;
+    /** Drops the kit's class names; data attributes stay for your own CSS. */
+    unstyled?: boolean | undefined;
+    /** Starts the reconnect flow as soon as the prompt offers it (used by queues). */
+    autoStart?: boolean | undefined;
+    /** Called when a flow started from this prompt ends (verified, still broken, failed, cancelled...). */
+    onFlowEnd?: ((status: ReconnectFlowStatus) => void) | undefined;
+    children?: ReactNode;
+  };
+
+/** What a prompt's root passes to its view. Internal. */
+export interface PromptViewProps extends PromptRootProps {
+  target: string | Connection;
+  slot: string;
+  rootClassName: string;
+  variant: NonNullable<UseReconnectPromptOptions['variant']>;
+}
