@@ -45,6 +45,7 @@ export {
   useReconnectPrompt,
   type PromptAction,
   type PromptActionId,
+  type PromptButtonProps,
   type PromptState,
   type UseReconnectPromptOptions,
   type UseReconnectPromptResult,

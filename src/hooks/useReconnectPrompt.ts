@@ -48,6 +48,13 @@ export interface PromptAction {
   run: () => void;
 }
 
+/** What a prompt's buttons need: spread on a `<button>`. */
+export interface PromptButtonProps {
+  type: 'button';
+  onClick: () => void;
+  children?: string;
+}
+
 export interface UseReconnectPromptOptions {
   /** `banner` (default): every prompt but new accounts. `new-accounts`: only ACTIVE + NEW_ACCOUNTS_AVAILABLE. */
   variant?: PromptVariant | undefined;
@@ -79,6 +86,10 @@ export interface UseReconnectPromptResult {
   dismissLabel: string;
   /** Props for the prompt's root element. */
   rootProps: { role: 'status' | 'alert'; 'data-state': PromptState; 'data-severity': Severity; lang?: string };
+  /** Props for a button that runs one of `actions` (spread them, add your own children or keep `children`). */
+  getActionProps: (action: PromptAction) => PromptButtonProps & { 'data-action': PromptActionId; 'data-emphasis': PromptAction['emphasis'] };
+  /** Props for the dismiss button: its accessible name comes from the catalog. */
+  dismissProps: PromptButtonProps & { 'aria-label': string };
 }
 
 /** Event time; read in effects only. */
@@ -271,6 +282,7 @@ export function useReconnectPrompt(
     setDismissals((n) => n + 1);
   };
 
+  const dismissLabel = t(SOFT.has(state) ? 'action.remind-later' : 'action.dismiss');
   const message = state === 'hidden' ? '' : text(failure ? `error.${failure}` : (`prompt.${state}` as PromptMessageKey));
   const politeness = state === 'failed' || state === 'still-broken' ? 'assertive' : 'polite';
   const severity: Severity = INFO.has(state) ? 'info' : politeness === 'assertive' ? 'critical' : decision.severity;
@@ -289,7 +301,9 @@ export function useReconnectPrompt(
     actions,
     dismissible: DISMISSIBLE.has(state),
     dismiss,
-    dismissLabel: t(SOFT.has(state) ? 'action.remind-later' : 'action.dismiss'),
+    dismissLabel,
+    getActionProps: (action) => ({ type: 'button', onClick: action.run, children: action.label, 'data-action': action.id, 'data-emphasis': action.emphasis }),
+    dismissProps: { type: 'button', onClick: dismiss, 'aria-label': dismissLabel },
     rootProps: {
       role: politeness === 'assertive' ? 'alert' : 'status',
       'data-state': state,

@@ -6,6 +6,7 @@ import {
   ReconnectBanner,
   ReconnectKitProvider,
   es,
+  useReconnectPrompt,
   type Connection,
 } from '../../src/index.js';
 import { aConnection } from '../helpers/connections.js';
@@ -216,6 +217,39 @@ describe('ReconnectBanner behaviour', () => {
     kit(<ReconnectBanner connectionId="q1" />);
     await settle();
     expect(await screen.findByRole('button', { name: 'Reconnect' })).toBeInTheDocument();
+  });
+});
+
+describe('useReconnectPrompt (headless)', () => {
+  function CustomPrompt({ connection }: { connection: Connection }) {
+    const prompt = useReconnectPrompt(connection);
+    if (!prompt.visible) return null;
+    return (
+      <aside {...prompt.rootProps} className="my-card">
+        <span>{prompt.message}</span>
+        {prompt.actions.map((action) => (
+          <button key={action.id} {...prompt.getActionProps(action)} />
+        ))}
+        {prompt.dismissible ? <button {...prompt.dismissProps}>×</button> : null}
+      </aside>
+    );
+  }
+
+  it('given custom markup, should hand it the decision, the words and working prop bags', async () => {
+    const onStartNewConnection = vi.fn();
+    const connection = aConnection({ id: 'h1', status: 'UNRECOVERABLE', statusReason: 'OTHER' });
+    kit(<CustomPrompt connection={connection} />, { onStartNewConnection });
+    const root = screen.getByRole('status');
+    expect(root.tagName).toBe('ASIDE');
+    expect(root).toHaveAttribute('data-state', 'start-new-connection');
+    expect(root).toHaveTextContent('cannot be restored');
+    const action = within(root).getByRole('button', { name: 'Connect again' });
+    expect(action).toHaveAttribute('type', 'button');
+    expect(action).toHaveAttribute('data-action', 'start-new');
+    action.click();
+    expect(onStartNewConnection).toHaveBeenCalledWith(connection);
+    within(root).getByRole('button', { name: 'Dismiss' }).click();
+    await waitFor(() => expect(screen.queryByRole('status')).toBeNull());
   });
 });
 
