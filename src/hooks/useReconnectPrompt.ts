@@ -46,6 +46,13 @@ export interface PromptAction {
   label: string;
   emphasis: 'primary' | 'secondary';
   run: () => void;
+  /**
+   * The action the customer pressed, while what it started is under way
+   * (requesting, widget open, verifying, refreshing): render it
+   * `aria-disabled`, so that the button, and the focus on it, stay put.
+   * `run` does nothing meanwhile.
+   */
+  pending?: boolean | undefined;
 }
 
 /** What a prompt's buttons need: spread on a `<button>`. */
@@ -87,7 +94,11 @@ export interface UseReconnectPromptResult {
   /** Props for the prompt's root element. */
   rootProps: { role: 'status' | 'alert'; 'data-state': PromptState; 'data-severity': Severity; lang?: string };
   /** Props for a button that runs one of `actions` (spread them, add your own children or keep `children`). */
-  getActionProps: (action: PromptAction) => PromptButtonProps & { 'data-action': PromptActionId; 'data-emphasis': PromptAction['emphasis'] };
+  getActionProps: (action: PromptAction) => PromptButtonProps & {
+    'data-action': PromptActionId;
+    'data-emphasis': PromptAction['emphasis'];
+    'aria-disabled'?: true;
+  };
   /** Props for the dismiss button: its accessible name comes from the catalog. */
   dismissProps: PromptButtonProps & { 'aria-label': string };
 }
@@ -108,6 +119,7 @@ const TABLE_STATES: ReadonlySet<PromptState> = new Set([
 const STALE: ReadonlySet<PromptState> = new Set([
   'reconnect', 'partial-data', 'partial-data-persists', 'institution-repairing', 'temporary-outage', 'start-new-connection',
 ]);
+const BUSY: ReadonlySet<PromptState> = new Set(['requesting', 'widget-open', 'verifying', 'refreshing']);
 const INFO: ReadonlySet<PromptState> = new Set(['verified', 'refreshed', 'requesting', 'widget-open', 'verifying', 'refreshing', 'unconfirmed']);
 
 /** Soft prompts may be snoozed for days; the others only for the session. */
@@ -162,6 +174,7 @@ export function useReconnectPrompt(
   const refresh = useRefreshConnection();
   const [refreshedAt, setRefreshedAt] = useState<number | undefined>(undefined);
   const [dismissals, setDismissals] = useState(0);
+  const [pressed, setPressed] = useState<Pick<PromptAction, 'id' | 'label' | 'emphasis'> | undefined>(undefined);
   // Snoozes are compared with the time the prompt mounted (render stays pure).
   const [mountedAt] = useState(() => Date.now());
   const variant = options.variant ?? 'banner';
@@ -192,7 +205,7 @@ export function useReconnectPrompt(
   if (DISMISSIBLE.has(state) && isDismissed(dismissStorage, connectionId, state, mountedAt)) state = 'hidden';
 
   const startNew = options.onStartNewConnection ?? kit.onStartNewConnection;
-  const actions = ((): PromptAction[] => {
+  const offered = ((): PromptAction[] => {
     const start = () => flow.start();
     const doRefresh = () => refresh.mutate(connectionId, { onSuccess: () => setRefreshedAt(Date.now()) });
     const startNewAction = (label: PromptMessageKey): PromptAction[] =>
@@ -237,6 +250,18 @@ export function useReconnectPrompt(
         return [];
     }
   })();
+  // The pressed action stays, pending, while what it started is under way.
+  const actions: PromptAction[] = BUSY.has(state)
+    ? pressed
+      ? [{ ...pressed, pending: true, run: () => {} }]
+      : []
+    : offered.map((action) => ({
+        ...action,
+        run: () => {
+          setPressed({ id: action.id, label: action.label, emphasis: action.emphasis });
+          action.run();
+        },
+      }));
 
   if ((state === 'start-new-connection' || state === 'choose-another-institution') && !startNew) {
     warnOnce(() => [
@@ -302,7 +327,14 @@ export function useReconnectPrompt(
     dismissible: DISMISSIBLE.has(state),
     dismiss,
     dismissLabel,
-    getActionProps: (action) => ({ type: 'button', onClick: action.run, children: action.label, 'data-action': action.id, 'data-emphasis': action.emphasis }),
+    getActionProps: (action) => ({
+      type: 'button',
+      onClick: action.run,
+      children: action.label,
+      'data-action': action.id,
+      'data-emphasis': action.emphasis,
+      ...(action.pending ? { 'aria-disabled': true } : {}),
+    }),
     dismissProps: { type: 'button', onClick: dismiss, 'aria-label': dismissLabel },
     rootProps: {
       role: politeness === 'assertive' ? 'alert' : 'status',

@@ -171,6 +171,9 @@ function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: 
   body.style.setProperty('overflow', 'hidden');
   const returnFocusTo = options.returnFocusTo ?? (doc.activeElement instanceof HTMLElement ? doc.activeElement : null);
 
+  // The dialog lives at the end of <body>: it follows the launching element's theme.
+  const theme = returnFocusTo?.closest('[data-mrk-theme]')?.getAttribute('data-mrk-theme');
+  if (theme) dialog.setAttribute('data-mrk-theme', theme);
   (options.container ?? body).append(dialog);
   if (typeof dialog.showModal === 'function') dialog.showModal();
   else dialog.setAttribute('open', ''); // environments without <dialog> support

@@ -27,6 +27,17 @@ export async function control(action: 'fail-streams' | 'drop-streams', query = '
   await fetch(`${HOST}/__control/${action}${query}`, { method: 'POST' });
 }
 
+/** Holds the host's answers to one route (e.g. `POST /connections/c1/repair`) until {@link release}. */
+export async function hold(route: string): Promise<void> {
+  await fetch(`${HOST}/__control/hold?${new URLSearchParams({ route })}`, { method: 'POST' });
+}
+
+/** Answers the held requests of one route (or of every route) and stops holding it. */
+export async function release(route?: string): Promise<void> {
+  const query = route === undefined ? '' : `?${new URLSearchParams({ route })}`;
+  await fetch(`${HOST}/__control/release${query}`, { method: 'POST' });
+}
+
 export function connection(id: string, status = 'ACTIVE', statusReason: string | null = null) {
   return { id, status, statusReason, institutionName: 'First Test Bank', externalCustomerId: 'ext_1' };
 }

@@ -1,6 +1,7 @@
 // A loopback host backend for the Chromium tests: the host endpoint contract,
 // a Server-Sent Events stream, request counts, and a control API the tests
-// drive (emit an event, fail the next streams, drop open streams).
+// drive (emit an event, fail the next streams, drop open streams, hold a
+// route's answers until released).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestProject } from 'vitest/node';
 
@@ -27,6 +28,15 @@ export default async function setup(project: TestProject) {
   let eventSeq = 0;
   const streams = new Set<ServerResponse>();
   const lastEventIds: string[] = [];
+  // Routes ("POST /connections/c1/repair") whose answers wait for /__control/release.
+  let held = new Set<string>();
+  let waiting: Array<{ route: string; resume: () => void }> = [];
+  const releaseHeld = (route?: string) => {
+    held = route === undefined ? new Set() : new Set([...held].filter((r) => r !== route));
+    const released = waiting.filter((w) => route === undefined || w.route === route);
+    waiting = waiting.filter((w) => !released.includes(w));
+    for (const { resume } of released) resume();
+  };
 
   let log: string[] = [];
   const hit = (route: string) => {
@@ -67,6 +77,7 @@ export default async function setup(project: TestProject) {
       log = [];
       failStreams = 0;
       lastEventIds.length = 0;
+      releaseHeld();
       for (const stream of streams) stream.end();
       streams.clear();
       return json(res, 204);
@@ -87,6 +98,14 @@ export default async function setup(project: TestProject) {
     if (path === '/__control/drop-streams') {
       for (const stream of streams) stream.destroy();
       streams.clear();
+      return json(res, 204);
+    }
+    if (path === '/__control/hold') {
+      held.add(url.searchParams.get('route') ?? '');
+      return json(res, 204);
+    }
+    if (path === '/__control/release') {
+      releaseHeld(url.searchParams.get('route') ?? undefined);
       return json(res, 204);
     }
     if (path === '/__control/state') {
@@ -113,7 +132,9 @@ export default async function setup(project: TestProject) {
     const match = /^\/api\/connections(?:\/([^/]+))?(?:\/(repair|refresh|update))?$/.exec(path);
     if (!match) return json(res, 404, { code: 'NO_ROUTE' });
     const [, id, action] = match;
-    hit(`${req.method} /connections${id ? `/${id}` : ''}${action ? `/${action}` : ''}`);
+    const route = `${req.method} /connections${id ? `/${id}` : ''}${action ? `/${action}` : ''}`;
+    hit(route);
+    if (held.has(route)) await new Promise<void>((resume) => waiting.push({ route, resume }));
     if (!id) return json(res, 200, { connections: [...connections.values()] });
     const connection = connections.get(decodeURIComponent(id));
     if (!connection) return json(res, 404, { code: 'CONNECTION_NOT_FOUND', message: 'Unknown connection' });
@@ -140,6 +161,7 @@ export default async function setup(project: TestProject) {
   project.provide('fakeHostUrl', `http://127.0.0.1:${port}`);
 
   return async () => {
+    releaseHeld();
     for (const stream of streams) stream.destroy();
     // Browsers keep connections alive (and a test's popup may still hold one): drop them all.
     server.closeAllConnections();
@@ -149,7 +171,7 @@ export default async function setup(project: TestProject) {
 
 // A stand-in for Meld's widget, served from the fake host's origin: it posts
 // what Meld's widget posts, to its parent (iframe) or opener (popup). Query:
-// connectionId, auto=complete|error, outcome=active|still-broken, shape=string, nested=1.
+// connectionId, auto=complete|error (after delay=ms, default 50), outcome=active|still-broken, shape=string, nested=1.
 const WIDGET_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Fake Meld widget</title></head>
 <body>
@@ -176,7 +198,8 @@ const WIDGET_PAGE = `<!doctype html>
   }
   document.getElementById('signin').onclick = complete;
   document.getElementById('fail').onclick = fail;
-  if (q.get('auto') === 'complete') setTimeout(complete, 50);
-  if (q.get('auto') === 'error') setTimeout(fail, 50);
+  const delay = Number(q.get('delay') ?? 50);
+  if (q.get('auto') === 'complete') setTimeout(complete, delay);
+  if (q.get('auto') === 'error') setTimeout(fail, delay);
 </script>
 </body></html>`;

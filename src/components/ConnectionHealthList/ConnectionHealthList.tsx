@@ -1,4 +1,5 @@
 import { useState, type HTMLAttributes } from 'react';
+import type { ReconnectFlowStatus } from '../../hooks/useReconnectFlow.js';
 import { getStatusDecision } from '../../core/getStatusDecision.js';
 import type { Severity } from '../../core/statuses.js';
 import type { Connection } from '../../core/types.js';
@@ -45,11 +46,24 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
   const { messages, locale } = useReconnectKit('ConnectionHealthList');
   const t = messageLookup(messages, listMessages);
   const { data } = useConnections();
-  const items = connectionsNeedingAttention(data ?? [], showOutages);
-  const queueable = items.filter((c) => QUEUEABLE.has(getStatusDecision(c.status, c.statusReason).prompt)).map((c) => c.id);
+  const needing = connectionsNeedingAttention(data ?? [], showOutages);
+  // A connection fixed while the list is open stays (last) for this mount, so
+  // its prompt can finish its flow and say "working again" instead of vanishing.
+  const [shown, setShown] = useState<readonly string[]>([]);
+  const newlyShown = needing.filter((c) => !shown.includes(c.id));
+  if (newlyShown.length > 0) setShown([...shown, ...newlyShown.map((c) => c.id)]);
+  const items = [...needing, ...(data ?? []).filter((c) => shown.includes(c.id) && !needing.includes(c))];
+  const queueable = needing.filter((c) => QUEUEABLE.has(getStatusDecision(c.status, c.statusReason).prompt)).map((c) => c.id);
   const [queue, setQueue] = useState<{ ids: string[]; index: number } | null>(null);
   const current = queue ? queue.ids[queue.index] : undefined;
-  const advance = () => setQueue((q) => (q && q.index + 1 < q.ids.length ? { ...q, index: q.index + 1 } : null));
+  const advance = (status: ReconnectFlowStatus) =>
+    setQueue((q) => {
+      // Closing the widget stops the queue: the customer chose not to go on.
+      if (!q || status === 'cancelled') return null;
+      // Next: one still waiting (a push may have fixed some meanwhile).
+      const next = q.ids.findIndex((id, index) => index > q.index && queueable.includes(id));
+      return next === -1 ? null : { ...q, index: next };
+    });
 
   if (data === undefined) return null;
   return (
@@ -61,25 +75,18 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
         <p data-slot="health-list-empty">{t('list.empty')}</p>
       ) : (
         <>
-          {queueable.length > 1 ? (
+          {queue || queueable.length > 1 ? (
             <div data-slot="health-list-queue" className={cx(!unstyled && 'mrk-health-list__queue')}>
-              {queue ? (
-                <>
-                  <p role="status">{formatMessage(t('list.progress'), { current: queue.index + 1, total: queue.ids.length })}</p>
-                  <button type="button" className={cx(!unstyled && 'mrk-banner__action')} onClick={() => setQueue(null)}>
-                    {t('list.stop')}
-                  </button>
-                </>
-              ) : (
-                <button
-                  type="button"
-                  data-emphasis="primary"
-                  className={cx(!unstyled && 'mrk-banner__action')}
-                  onClick={() => setQueue({ ids: queueable, index: 0 })}
-                >
-                  {t('list.fix-all')}
-                </button>
-              )}
+              {/* One button that toggles, so focus (and the widget's return of it) stays on it. */}
+              <button
+                type="button"
+                data-emphasis={queue ? 'secondary' : 'primary'}
+                className={cx(!unstyled && 'mrk-banner__action')}
+                onClick={() => setQueue(queue ? null : { ids: queueable, index: 0 })}
+              >
+                {t(queue ? 'list.stop' : 'list.fix-all')}
+              </button>
+              {queue ? <p role="status">{formatMessage(t('list.progress'), { current: queue.index + 1, total: queue.ids.length })}</p> : null}
             </div>
           ) : null}
           <ul data-slot="health-list-items" className={cx(!unstyled && 'mrk-health-list__items')}>

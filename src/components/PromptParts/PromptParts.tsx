@@ -81,12 +81,9 @@ export function createPromptParts(slot: string, className: string, variant: Prom
     if (!action) return null;
     return (
       <button
-        type="button"
+        {...prompt.getActionProps(action)}
         data-slot={`${slot}-action`}
-        data-action={action.id}
-        data-emphasis={action.emphasis}
         className={cx(!unstyled && `${className}__action`, userClass)}
-        onClick={action.run}
       >
         {children ?? action.label}
       </button>

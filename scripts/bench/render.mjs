@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// Render benchmark (a benchmark, not a test; not part of `npm test`).
+//
+// Builds scripts/bench/render-page with Vite (production mode, so React's
+// production build), serves it on 127.0.0.1, and drives Debian's Chromium with
+// Playwright (never a downloaded browser). The page times, with
+// performance.now():
+//   - mounting 1,000 ReconnectBanners (RECONNECT_REQUIRED + LOGIN_REQUIRED
+//     connections passed as objects, one provider, a host API that is never
+//     called) vs 1,000 plain <div role="status"> with the same text:
+//     flushSync(root.render) + a forced layout ("mount"), and until the work the
+//     mount scheduled has run ("settled");
+//   - one pushed status change among the 1,000 (applyStatusChange), until the
+//     DOM changed, vs a setState in one of 1,000 plain item components.
+// One warm-up run, then 9 measured runs; prints median and p90 and writes
+// bench/results/render.json.
+//
+//   node scripts/bench/render.mjs [--runs 9] [--count 1000]
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { chromium } from 'playwright';
+import { build } from 'vite';
+import { CHROMIUM_ARGS, findChromium } from '../chromium.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const pageDir = join(root, 'scripts/bench/render-page');
+const resultsFile = join(root, 'bench/results/render.json');
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
+  return value;
+}
+const options = { count: option('count', 1000), runs: option('runs', 9), warmups: 1 };
+
+/** Linear interpolation between closest ranks (numpy's default). */
+function quantile(samples, q) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
+}
+const stats = (samples) => ({ median: quantile(samples, 0.5), p90: quantile(samples, 0.9), min: Math.min(...samples), max: Math.max(...samples), samples });
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+function serve(dir) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname));
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir)) return void res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function bundle(outDir) {
+  const started = performance.now();
+  await build({
+    configFile: false,
+    root: pageDir,
+    base: './',
+    mode: 'production',
+    logLevel: 'error',
+    plugins: [react()],
+    build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
+  });
+  // React's development build has this function; the production build does not.
+  const assets = join(outDir, 'assets');
+  const js = await Promise.all((await readdir(assets)).filter((f) => f.endsWith('.js')).map((f) => readFile(join(assets, f), 'utf8')));
+  if (js.some((code) => code.includes('validateDOMNesting'))) throw new Error('the page bundled React\'s development build');
+  return { seconds: (performance.now() - started) / 1000, chunks: js.length };
+}
+
+const executablePath = findChromium();
+if (!executablePath) {
+  console.error('No Chromium found: install Debian\'s `chromium` package or set CHROMIUM_PATH. The benchmark never downloads a browser.');
+  process.exit(1);
+}
+
+const startedAt = performance.now();
+const loadBefore = loadavg()[0];
+const outDir = await mkdtemp(join(tmpdir(), 'mrk-render-bench-'));
+let server;
+let browser;
+try {
+  const built = await bundle(outDir);
+  console.log(`built the page with Vite (production) in ${built.seconds.toFixed(1)} s, ${built.chunks} JS chunks`);
+  server = await serve(outDir);
+  browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') pageErrors.push(message.text());
+  });
+  await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+  await page.waitForFunction(() => typeof window.runRenderBench === 'function');
+  const raw = await page.evaluate((opts) => window.runRenderBench(opts), options);
+  if (pageErrors.length > 0) throw new Error(`the page reported:\n${pageErrors.join('\n')}`);
+  if (raw.hostCalls !== 0) throw new Error(`the page called the host API ${raw.hostCalls} times`);
+  if (raw.bannersAtCommit.some((n) => n !== options.count)) {
+    throw new Error(`a measured mount committed ${raw.bannersAtCommit.join(', ')} banners instead of ${options.count}: the numbers would not measure banners`);
+  }
+  if (raw.sampleText.banner !== raw.sampleText.div) throw new Error(`banner and div text differ: "${raw.sampleText.banner}" vs "${raw.sampleText.div}"`);
+
+  const result = {
+    benchmark: 'render',
+    date: new Date().toISOString(),
+    environment: {
+      chromium: browser.version(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      // Other work on the machine shows up as noise; this says how busy it was.
+      loadAverage1m: { before: loadBefore, after: loadavg()[0] },
+      gcBetweenRuns: raw.gcBetweenRuns,
+    },
+    options: { ...options, quantiles: 'linear interpolation between closest ranks' },
+    text: raw.sampleText.div,
+    mount: { div: stats(raw.mount.div), banner: stats(raw.mount.banner) },
+    settled: { div: stats(raw.settled.div), banner: stats(raw.settled.banner) },
+    push: { div: stats(raw.push.div), banner: stats(raw.push.banner) },
+    warmup: raw.warmup,
+  };
+  result.ratio = {
+    mount: { median: result.mount.banner.median / result.mount.div.median, p90: result.mount.banner.p90 / result.mount.div.p90 },
+    settled: { median: result.settled.banner.median / result.settled.div.median, p90: result.settled.banner.p90 / result.settled.div.p90 },
+  };
+
+  const ms = (n) => n.toFixed(2).padStart(9);
+  const row = (label, s) => console.log(`  ${label.padEnd(52)}${ms(s.median)}${ms(s.p90)}`);
+  console.log(`\n${options.count.toLocaleString('en')} items; ${options.warmups} warm-up run, then ${options.runs} runs; ms (Chromium ${result.environment.chromium}, load average ${loadBefore.toFixed(1)} on ${cpus().length} CPUs)`);
+  console.log(`  ${''.padEnd(52)}${'median'.padStart(9)}${'p90'.padStart(9)}`);
+  console.log('  mount: render + commit + forced layout');
+  row(`  ${options.count} <div role="status">`, result.mount.div);
+  row(`  ${options.count} ReconnectBanner`, result.mount.banner);
+  console.log(`  ${'    ratio banner / div'.padEnd(52)}${result.ratio.mount.median.toFixed(1).padStart(8)}x${result.ratio.mount.p90.toFixed(1).padStart(8)}x`);
+  console.log('  until settled (work the mount scheduled has run)');
+  row(`  ${options.count} <div role="status">`, result.settled.div);
+  row(`  ${options.count} ReconnectBanner`, result.settled.banner);
+  console.log(`  ${'    ratio banner / div'.padEnd(52)}${result.ratio.settled.median.toFixed(1).padStart(8)}x${result.ratio.settled.p90.toFixed(1).padStart(8)}x`);
+  console.log(`  one status change among ${options.count}, to the DOM update`);
+  row('    setState in one plain item', result.push.div);
+  row('    applyStatusChange -> its banner hides', result.push.banner);
+
+  await mkdir(join(root, 'bench/results'), { recursive: true });
+  await writeFile(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwrote ${resultsFile.slice(root.length)} in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+} finally {
+  await browser?.close();
+  server?.close();
+  await rm(outDir, { recursive: true, force: true });
+}
