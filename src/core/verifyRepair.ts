@@ -40,11 +40,18 @@ export interface VerifyRepairOptions {
   delaysMs?: readonly number[] | undefined;
   /** Gives up after this long. Defaults to 30 000 ms. */
   timeoutMs?: number | undefined;
+  /**
+   * A read that has not answered after this long counts as no news (its
+   * signal is aborted), so a hung backend cannot hold verification past its
+   * limit. Defaults to 5 000 ms, and never more than `timeoutMs`.
+   */
+  readTimeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
 }
 
 const DEFAULT_DELAYS = [1000, 2000, 4000, 8000, 15_000] as const;
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_READ_TIMEOUT_MS = 5_000;
 
 /** Prompts that mean the customer is still locked out after a repair. */
 const BROKEN_PROMPTS = new Set([
@@ -119,11 +126,21 @@ export async function verifyRepair(options: VerifyRepairOptions): Promise<Repair
     }
   };
 
+  const readTimeoutMs = Math.min(options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, timeoutMs);
   const read = async (): Promise<void> => {
+    const give = new AbortController();
+    const giveUp = () => give.abort();
+    const timer = setTimeout(giveUp, readTimeoutMs);
+    stop.signal.addEventListener('abort', giveUp, { once: true });
+    // Raced as well as signalled: a reader that ignores its signal still cannot hang us.
+    const gaveUp = new Promise<never>((_, reject) => give.signal.addEventListener('abort', () => reject(new Error('read gave up')), { once: true }));
     try {
-      settle(await readConnection(stop.signal), 'read');
+      settle(await Promise.race([readConnection(give.signal), gaveUp]), 'read');
     } catch {
-      // A failed read is no news; the next one, a push or the deadline decides.
+      // A failed or hung read is no news; the next one, a push or the deadline decides.
+    } finally {
+      clearTimeout(timer);
+      stop.signal.removeEventListener('abort', giveUp);
     }
   };
 

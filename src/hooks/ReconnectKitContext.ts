@@ -16,12 +16,22 @@ export interface WidgetSettings {
   allowedOrigins?: readonly string[] | undefined;
 }
 
+/** How long the kit waits to confirm a repair after the widget completes. */
+export interface VerificationSettings {
+  /** Gives up (as `unconfirmed`) after this long. Defaults to 30 000 ms. */
+  timeoutMs?: number | undefined;
+  /** Without a live stream, one-shot reads after these delays. Defaults to 1, 3, 7, 15 and 30 s. */
+  delaysMs?: readonly number[] | undefined;
+}
+
 export interface ReconnectKitContextValue {
   hostApi: HostApi;
   queryClient: QueryClient;
   /** The provider's `messages`: overrides of the kit's English defaults (each component falls back to its own). */
   messages: Partial<Messages>;
   widget: WidgetSettings;
+  /** Verification limits for every flow (a flow's own option wins). */
+  verification: VerificationSettings | undefined;
   /** Sends a funnel event to the provider's `onEvent`. Stable. */
   emit: (event: ReconnectKitEvent) => void;
   /** The host's way to start a new connection, if it gave one. */

@@ -5,7 +5,7 @@ import { createHostClient, type HostApi, type HostClientOptions } from '../core/
 import type { Messages } from '../i18n/messages.js';
 import { bindHostApi, getKitState } from './kitState.js';
 import type { Connection } from '../core/types.js';
-import { ReconnectKitContext, type DismissStorage, type WidgetSettings } from './ReconnectKitContext.js';
+import { ReconnectKitContext, type DismissStorage, type VerificationSettings, type WidgetSettings } from './ReconnectKitContext.js';
 
 interface CommonProps {
   children?: ReactNode;
@@ -22,6 +22,8 @@ interface CommonProps {
   messages?: Partial<Messages> | undefined;
   /** How the widget opens: mode, extra allowed hosts and origins. */
   widget?: WidgetSettings | undefined;
+  /** How long flows wait to confirm a repair after the widget completes (default 30 s). */
+  verification?: VerificationSettings | undefined;
   /**
    * Starts a new connection (Meld's `connect/start` through your backend) for a
    * connection that cannot be repaired: EXPIRED, DELETED, UNRECOVERABLE, or a 409.
@@ -71,6 +73,7 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
     widget,
     onStartNewConnection,
     locale,
+    verification,
   } = props;
   const dismissStorage = props.dismissStorage === undefined ? defaultDismissStorage() : props.dismissStorage;
   const inContext = useContext(QueryClientContext);
@@ -131,12 +134,13 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
       queryClient,
       messages,
       widget: widgetSettings,
+      verification,
       emit,
       onStartNewConnection: startNewConnection,
       dismissStorage,
       locale,
     }),
-    [hostApi, queryClient, messages, widgetSettings, emit, startNewConnection, dismissStorage, locale],
+    [hostApi, queryClient, messages, widgetSettings, verification, emit, startNewConnection, dismissStorage, locale],
   );
   const content = <ReconnectKitContext.Provider value={value}>{children}</ReconnectKitContext.Provider>;
   return queryClient === inContext ? content : <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;

@@ -40,7 +40,7 @@ export {
   type UseReconnectFlowOptions,
   type UseReconnectFlowResult,
 } from './useReconnectFlow.js';
-export type { WidgetSettings } from './ReconnectKitContext.js';
+export type { VerificationSettings, WidgetSettings } from './ReconnectKitContext.js';
 export {
   useReconnectPrompt,
   type PromptAction,

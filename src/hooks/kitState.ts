@@ -24,6 +24,8 @@ export interface KitState {
   channel: BroadcastChannel | undefined;
   /** Live status streams by URL (and credentials mode). */
   streams: Map<string, SharedStream>;
+  /** Prompts dismissed for this session (per QueryClient, so a new provider starts clean). */
+  dismissed: Set<string>;
 }
 
 const states = new WeakMap<QueryClient, KitState>();
@@ -39,6 +41,7 @@ export function getKitState(client: QueryClient): KitState {
       lastEventAt: new Map(),
       channel: undefined,
       streams: new Map(),
+      dismissed: new Set(),
     };
     states.set(client, state);
   }

@@ -10,7 +10,7 @@ import { takeRedirectState } from '../widget/redirectState.js';
 import { cachedConnection } from './connectionCache.js';
 import type { FlowContext } from './flowRuntime.js';
 import { loadFlowRuntime } from './loadFlowRuntime.js';
-import { useReconnectKit } from './ReconnectKitContext.js';
+import { useReconnectKit, type VerificationSettings } from './ReconnectKitContext.js';
 import { requestRepairOnce } from './useRepairConnection.js';
 
 /** Where a reconnect flow is. */
@@ -44,7 +44,7 @@ export interface UseReconnectFlowOptions {
   /** Funnel events of this flow (the provider's `onEvent` gets them too). */
   onEvent?: ((event: ReconnectKitEvent) => void) | undefined;
   /** Verification limits after the widget completes; defaults 30 s, reads at 1/3/7/15/30 s. */
-  verification?: { timeoutMs?: number | undefined; delaysMs?: readonly number[] | undefined } | undefined;
+  verification?: VerificationSettings | undefined;
 }
 
 export interface UseReconnectFlowResult extends ReconnectFlowState {
@@ -84,7 +84,7 @@ const BUSY: ReadonlySet<ReconnectFlowStatus> = new Set(['requesting', 'widget-op
  */
 export function useReconnectFlow(connectionId: string, options: UseReconnectFlowOptions = {}): UseReconnectFlowResult {
   const kit = useReconnectKit('useReconnectFlow');
-  const { hostApi, queryClient, messages, widget, emit: emitToProvider } = kit;
+  const { hostApi, queryClient, messages, widget, verification: defaultVerification, emit: emitToProvider } = kit;
   const [state, setState] = useState<ReconnectFlowState>({ status: 'idle' });
   const latestOptions = useRef(options);
   useEffect(() => {
@@ -129,7 +129,7 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
       const controller = new AbortController();
       verification.current = controller;
       settle({ status: 'verifying', mode });
-      const limits = latestOptions.current.verification;
+      const limits = latestOptions.current.verification ?? defaultVerification;
       loadFlowRuntime().then(
         ({ verifyFlow }) => {
           if (context.current) verifyFlow(context.current, { from, mode, signal: controller.signal, ...limits });
@@ -140,7 +140,7 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
         },
       );
     },
-    [fail, settle],
+    [defaultVerification, fail, settle],
   );
 
   useEffect(() => {

@@ -8,6 +8,7 @@ import type { Connection } from '../core/types.js';
 import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { promptMessages } from '../i18n/promptMessages.js';
 import { loadFlowRuntime } from './loadFlowRuntime.js';
+import { getKitState } from './kitState.js';
 import { isPromptDue, usePromptConnection, type PromptVariant } from './promptConnection.js';
 import { useReconnectKit, type DismissStorage } from './ReconnectKitContext.js';
 import { useReconnectFlow, type UseReconnectFlowResult } from './useReconnectFlow.js';
@@ -107,8 +108,6 @@ export interface UseReconnectPromptResult {
 const timestamp = () => Date.now();
 const SOFT_SNOOZE_MS = 3 * 24 * 60 * 60 * 1000;
 const VERIFIED_VISIBLE_MS = 4_000;
-/** Silenced for the session only: memory, never storage. */
-const sessionDismissals = new Set<string>();
 
 /** States the status table decides (for `prompt_shown`), as opposed to a flow's. */
 const TABLE_STATES: ReadonlySet<PromptState> = new Set([
@@ -124,7 +123,7 @@ const INFO: ReadonlySet<PromptState> = new Set(['verified', 'refreshed', 'reques
 
 /** Soft prompts may be snoozed for days; the others only for the session. */
 const SOFT: ReadonlySet<PromptState> = new Set(['expiring-soon', 'new-accounts', 'temporary-outage', 'institution-repairing', 'refresh-on-demand']);
-const DISMISSIBLE: ReadonlySet<PromptState> = new Set([...SOFT, 'reconnect', 'partial-data', 'partial-data-persists', 'institution-action', 'start-new-connection', 'choose-another-institution', 'unconfirmed']);
+const DISMISSIBLE: ReadonlySet<PromptState> = new Set([...SOFT, 'reconnect', 'partial-data', 'partial-data-persists', 'institution-action', 'start-new-connection', 'choose-another-institution', 'unconfirmed', 'failed']);
 
 function lastUpdatedText(at: string | null | undefined, locale: string | undefined, template: string): string | undefined {
   const date = at ? new Date(at) : undefined;
@@ -140,9 +139,9 @@ function dismissKey(connectionId: string, state: PromptState) {
   return `meld-reconnect-kit:dismissed:${connectionId}:${state}`;
 }
 
-function isDismissed(storage: DismissStorage | null, connectionId: string, state: PromptState, now: number): boolean {
+function isDismissed(session: Set<string>, storage: DismissStorage | null, connectionId: string, state: PromptState, now: number): boolean {
   const key = dismissKey(connectionId, state);
-  if (sessionDismissals.has(key)) return true;
+  if (session.has(key)) return true;
   if (!SOFT.has(state) || !storage) return false;
   try {
     const until = Number(storage.getItem(key));
@@ -202,7 +201,7 @@ export function useReconnectPrompt(
 
   // Read fresh on every render: cheap, and a dismissal elsewhere is seen at once.
   void dismissals;
-  if (DISMISSIBLE.has(state) && isDismissed(dismissStorage, connectionId, state, mountedAt)) state = 'hidden';
+  if (DISMISSIBLE.has(state) && isDismissed(getKitState(queryClient).dismissed, dismissStorage, connectionId, state, mountedAt)) state = 'hidden';
 
   const startNew = options.onStartNewConnection ?? kit.onStartNewConnection;
   const offered = ((): PromptAction[] => {
@@ -294,15 +293,21 @@ export function useReconnectPrompt(
   }, [state, emit, connectionId, connection?.status, connection?.statusReason]);
 
   const dismiss = () => {
+    if (state === 'failed') {
+      // A failure is put away, not remembered: back to what the status says.
+      refresh.reset();
+      flow.reset();
+      return;
+    }
     const key = dismissKey(connectionId, state);
     if (SOFT.has(state) && dismissStorage) {
       try {
         dismissStorage.setItem(key, String(Date.now() + SOFT_SNOOZE_MS));
       } catch {
-        sessionDismissals.add(key);
+        getKitState(queryClient).dismissed.add(key);
       }
     } else {
-      sessionDismissals.add(key);
+      getKitState(queryClient).dismissed.add(key);
     }
     setDismissals((n) => n + 1);
   };

@@ -220,6 +220,17 @@ describe('ReconnectBanner behaviour', () => {
   });
 });
 
+describe('ConnectionStatusBadge words', () => {
+  it('given a catalog that puts the status first, should keep its word order', () => {
+    const connection = aConnection({ id: 'b2', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' });
+    const { container } = kit(<ConnectionStatusBadge connection={connection} unstyled />, { messages: { 'status.label': '{status} ({institution})' } });
+    const badge = container.querySelector('[data-slot="status-badge"]');
+    expect(badge?.textContent).toBe('Needs reconnect (First Test Bank)');
+    expect(badge?.firstElementChild).toHaveAttribute('data-slot', 'status-badge-text');
+    expect(badge?.querySelector('[class]')).toBeNull();
+  });
+});
+
 describe('useReconnectPrompt (headless)', () => {
   function CustomPrompt({ connection }: { connection: Connection }) {
     const prompt = useReconnectPrompt(connection);
@@ -279,7 +290,8 @@ describe('ConnectionStatusBadge', () => {
     const { container } = kit(<ConnectionStatusBadge connection={aConnection({ id: 'b1', ...fields })} />);
     const badge = container.querySelector('[data-slot="status-badge"]');
     expect(badge).toHaveAttribute('data-severity', severity);
-    expect(badge?.textContent).toBe(`First Test Bank: ${label}${label}`);
-    expect(badge?.querySelector('[aria-hidden="true"]')?.textContent).toBe(label);
+    expect(badge?.textContent).toBe(`First Test Bank: ${label}`);
+    expect(badge?.querySelector('[data-slot="status-badge-text"]')?.textContent).toBe(label);
+    expect(badge?.querySelector('[data-slot="status-badge-context"]')).toHaveClass('mrk-visually-hidden');
   });
 });

@@ -144,5 +144,18 @@ describe('verifyRepair', () => {
       await vi.advanceTimersByTimeAsync(60_000);
       expect(readConnection).toHaveBeenCalledTimes(1);
     });
+    it('given a read that never answers (and ignores its signal), should give up on it and still end by the limit', async () => {
+      const signals: AbortSignal[] = [];
+      const readConnection = vi.fn((signal: AbortSignal) => {
+        signals.push(signal);
+        return new Promise<never>(() => {});
+      });
+      const result = verifyRepair({ from: BROKEN, readConnection, timeoutMs: 3_000, readTimeoutMs: 500, delaysMs: [1_000, 1_000] });
+      await vi.advanceTimersByTimeAsync(1_600);
+      expect(signals[0]?.aborted).toBe(true);
+      await vi.advanceTimersByTimeAsync(5_000);
+      await expect(result).resolves.toMatchObject({ outcome: 'timed-out' });
+      expect(readConnection).toHaveBeenCalledTimes(2);
+    });
   });
 });

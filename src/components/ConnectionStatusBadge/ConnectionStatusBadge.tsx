@@ -18,7 +18,8 @@ export type ConnectionStatusBadgeProps = Omit<HTMLAttributes<HTMLSpanElement>, '
 /**
  * A compact status pill for lists. Its visible text is short ("Needs
  * reconnect"); its accessible text names the bank too ("First Bank: Needs
- * reconnect"). State is exposed as `data-state` (the prompt kind) and
+ * reconnect", from the catalog's `status.label`), visually hidden by the
+ * stylesheet and shown where there is none. State is exposed as `data-state` (the prompt kind) and
  * `data-severity`.
  */
 export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
@@ -31,7 +32,10 @@ export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
   const t = messageLookup(messages, statusMessages);
   const label = t(`status.${decision.prompt}`);
   const institution = connection?.institutionName || t('institution.fallback');
-  const full = formatMessage(t('status.label'), { institution, status: label });
+  // The bank's name is context: hidden by the stylesheet, read by screen
+  // readers, and plainly visible (never doubled) where there is no stylesheet.
+  const [before = '', after = ''] = t('status.label').split('{status}').map((part) => formatMessage(part, { institution }));
+  const context = cx(!unstyled && 'mrk-visually-hidden');
   return (
     <span
       {...rest}
@@ -41,8 +45,17 @@ export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
       data-severity={decision.severity}
       className={cx(!unstyled && 'mrk-badge', className)}
     >
-      <span className={cx(!unstyled && 'mrk-visually-hidden')}>{full}</span>
-      <span aria-hidden="true">{label}</span>
+      {before ? (
+        <span data-slot="status-badge-context" className={context}>
+          {before}
+        </span>
+      ) : null}
+      <span data-slot="status-badge-text">{label}</span>
+      {after ? (
+        <span data-slot="status-badge-context" className={context}>
+          {after}
+        </span>
+      ) : null}
     </span>
   );
 }
