@@ -30,11 +30,11 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', 'core/index': 'src/core/index.ts' },
+      entry: { index: 'src/index.ts', 'core/index': 'src/core/index.ts', 'server/index': 'src/server/index.ts' },
       formats: ['es'],
     },
     rolldownOptions: {
-      external: [/^react(-dom)?(\/.*)?$/, /^@tanstack\//, /^node:/],
+      external: [/^react(-dom)?(\/.*)?$/, /^@tanstack\//, /^node:/, /^redis$/],
       output: {
         preserveModules: true,
         preserveModulesRoot: 'src',
@@ -51,7 +51,7 @@ export default defineConfig({
           root,
           environment: 'jsdom',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/package/**'],
+          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/package/**', 'test/server/**'],
           setupFiles: ['test/setup/unit.ts'],
         },
       },
@@ -74,6 +74,21 @@ export default defineConfig({
           name: 'storybook',
           root,
           browser: chromium(),
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          root,
+          environment: 'node',
+          include: ['test/server/**/*.test.ts'],
+          // Finds or installs redis-server, starts it on a loopback port, stops it at the end.
+          globalSetup: ['test/server/redisSetup.ts'],
+          // Lets the idle-stream test force a GC before it measures the heap.
+          execArgv: ['--expose-gc'],
+          // The load test would skew the timing of the others: one file at a time.
+          fileParallelism: false,
+          testTimeout: 30_000,
         },
       },
       {

@@ -66,6 +66,7 @@ const chromiumPath = ensureChromium();
 run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 vitest('unit tests (jsdom)', ['unit']);
+vitest('server tests (Node, Redis)', ['server']);
 run('build', 'npm', ['run', '--silent', 'build']);
 run('publint', bin('publint'), ['--strict'], { needs: ['build'] });
 run('attw', bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--exclude-entrypoints', './styles.css'], { needs: ['build'] });

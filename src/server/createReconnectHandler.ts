@@ -1,0 +1,373 @@
+import type { Connection } from '../core/types.js';
+import type { EventBus } from './EventBus.js';
+import type { MeldClient } from './createMeldClient.js';
+import { defaultEventBus } from './createMemoryEventBus.js';
+import { createEventStreams, type EventStreamOptions, type EventStreamStats } from './eventStreams.js';
+import {
+  badRequest,
+  connectionNotFound,
+  errorResponse,
+  internalError,
+  json,
+  meldErrorResponse,
+  methodNotAllowed,
+  noContent,
+  routeNotFound,
+  unauthorized,
+} from './httpResponses.js';
+import { MeldApiError } from './MeldApiError.js';
+import type { MeldConnection } from './meldTypes.js';
+import { createMemoryRateLimiter, type RateLimiter, type RateLimitOptions } from './rateLimiter.js';
+import { isCustomerId, isEnum, isId, isObject, safeText, toBrowserConnection } from './sanitize.js';
+
+/** Who is calling: the signed-in customer, as your `authorize` says. */
+export interface ReconnectCaller {
+  /** Your id for the customer: the `externalCustomerId` you gave Meld when the connection was started. */
+  externalCustomerId: string;
+}
+
+/** The routes of the host endpoint contract, as `onError` names them. */
+export type ReconnectRoute = 'list' | 'get' | 'repair' | 'refresh' | 'update' | 'delete' | 'events' | 'authorize';
+
+/** Context passed to {@link ReconnectHandlerOptions.onError}. */
+export interface ReconnectErrorContext {
+  route: ReconnectRoute | 'replay' | 'subscribe';
+  request: Request;
+  connectionId?: string | undefined;
+  /** The HTTP status the browser got, when there was an answer. */
+  status?: number | undefined;
+}
+
+/** Options for {@link createReconnectHandler}. */
+export interface ReconnectHandlerOptions {
+  /** From `createMeldClient`: the only holder of the Meld key. */
+  meld: MeldClient;
+  /**
+   * Required. Resolves the signed-in customer from the request (your session
+   * cookie, your auth header), or `null` for anyone else: they get a 401.
+   * Never read the customer id from the request body or URL.
+   */
+  authorize: (request: Request) => ReconnectCaller | null | undefined | Promise<ReconnectCaller | null | undefined>;
+  /** Where the routes are mounted, e.g. `'/api/meld'` (what the browser's `baseUrl` points at). Use `''` for the root. */
+  basePath: string;
+  /** Where status changes arrive from (the webhook handler's bus). Defaults to the process-wide memory bus. */
+  bus?: EventBus | undefined;
+  /** Options of `GET {base}/events`, or `false` to answer it 404. */
+  events?: EventStreamOptions | false | undefined;
+  /**
+   * Limits repair sessions per connection, so a stuck client cannot mint
+   * connect tokens in a loop. Defaults to 5 per 15 minutes per connection (in
+   * memory, per instance). `false` turns it off; pass a {@link RateLimiter}
+   * to share one limit across instances.
+   */
+  repairRateLimit?: RateLimitOptions | RateLimiter | false | undefined;
+  /**
+   * Adds to a connection before it is sent: typically `{ institutionMessage }`
+   * for DEGRADED + INSTITUTION_ACTION_REQUIRED, which you stored from the
+   * webhook. `institutionMessage` must be plain text (at most 1000 characters).
+   */
+  enrichConnection?:
+    | ((connection: MeldConnection, caller: ReconnectCaller) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>)
+    | undefined;
+  /** The most connections a list answer holds (pages of Meld's list are followed up to this). Defaults to 500. */
+  maxConnections?: number | undefined;
+  /** For your logs: Meld's failures, your callbacks' errors, malformed data from Meld. */
+  onError?: ((error: unknown, context: ReconnectErrorContext) => void) | undefined;
+}
+
+/** What a handler holds right now; for tests and health checks. */
+export interface ReconnectHandlerStats {
+  events: EventStreamStats;
+}
+
+/**
+ * A fetch-standard handler for the host endpoint contract, with
+ * {@link ReconnectHandler.stats} and {@link ReconnectHandler.close}.
+ */
+export interface ReconnectHandler {
+  (request: Request): Promise<Response>;
+  /** Open streams, customers subscribed, bytes waiting. */
+  stats(): ReconnectHandlerStats;
+  /** Closes every open `/events` stream (on shutdown). */
+  close(): void;
+}
+
+const MAX_UPDATE_BODY = 4096;
+const MAX_PRODUCTS = 20;
+
+function isRateLimiter(value: unknown): value is RateLimiter {
+  return isObject(value) && typeof value.take === 'function';
+}
+
+function normalizeBasePath(basePath: unknown): string {
+  if (typeof basePath !== 'string' || (basePath !== '' && !basePath.startsWith('/'))) {
+    throw new TypeError(
+      "meld-reconnect-kit/server: createReconnectHandler needs { basePath }: the path the routes are mounted at, the same as the browser's baseUrl, e.g. basePath: '/api/meld' (or '' for the root).",
+    );
+  }
+  return basePath.replace(/\/+$/, '');
+}
+
+/**
+ * Makes the host endpoint contract as one fetch-standard handler
+ * (`(request: Request) => Promise<Response>`): Next.js route handlers, Hono,
+ * Remix as they are; Node's `http` and Express through `toNodeHandler`.
+ *
+ * - `GET {base}/connections`: the caller's connections (Meld's list filtered by
+ *   `externalCustomerId`, every page, checked again here)
+ * - `GET {base}/connections/:id`, `POST .../repair`, `.../refresh`, `.../update`,
+ *   `DELETE {base}/connections/:id`: each first reads the connection from
+ *   Meld and answers 404 unless its `externalCustomerId` is the caller's, so
+ *   another customer's id looks exactly like an unknown one and Meld's
+ *   mutation is never called for it
+ * - `GET {base}/events`: the caller's status changes as Server-Sent Events
+ *
+ * Answers carry only the fields the browser uses; errors are
+ * `{ code, message, requestId?, displayMessage? }` with the contract's
+ * status (401, 404, 409, 429 + Retry-After, 502, 504). CORS is yours: the
+ * kit expects same-origin calls; add CORS in your framework if the browser
+ * calls another origin.
+ *
+ * @example
+ * export const handler = createReconnectHandler({
+ *   meld: createMeldClient({ apiKey: process.env.MELD_API_KEY! }),
+ *   authorize: async (request) => {
+ *     const user = await getSessionUser(request);
+ *     return user ? { externalCustomerId: user.id } : null;
+ *   },
+ *   basePath: '/api/meld',
+ * });
+ */
+export function createReconnectHandler(options: ReconnectHandlerOptions): ReconnectHandler {
+  if (typeof options?.authorize !== 'function') {
+    throw new TypeError(
+      'meld-reconnect-kit/server: createReconnectHandler needs { authorize }: a function that returns the signed-in customer as { externalCustomerId } (or null), e.g. authorize: async (request) => { const user = await getUser(request); return user ? { externalCustomerId: user.id } : null; }. Without it anyone could manage any connection.',
+    );
+  }
+  const meld = options.meld;
+  if (!isObject(meld) || typeof meld.getConnection !== 'function' || typeof meld.repairConnection !== 'function') {
+    throw new TypeError('meld-reconnect-kit/server: createReconnectHandler needs { meld }: a client from createMeldClient({ apiKey }).');
+  }
+  const basePath = normalizeBasePath(options.basePath);
+  const authorize = options.authorize;
+  const bus = options.bus ?? defaultEventBus();
+  const maxConnections = options.maxConnections ?? 500;
+  const limiter: RateLimiter | undefined =
+    options.repairRateLimit === false
+      ? undefined
+      : isRateLimiter(options.repairRateLimit)
+        ? options.repairRateLimit
+        : createMemoryRateLimiter(options.repairRateLimit ?? {});
+  const report = (error: unknown, context: ReconnectErrorContext) => {
+    try {
+      options.onError?.(error, context);
+    } catch {
+      // a logger that throws must not change the answer
+    }
+  };
+  const streams =
+    options.events === false ? undefined : createEventStreams(bus, options.events ?? {}, (error, what, request) => report(error, { route: what, request }));
+
+  async function toAnswer(connection: MeldConnection, caller: ReconnectCaller, request: Request): Promise<Connection | undefined> {
+    const out = toBrowserConnection(connection);
+    if (!out) return undefined;
+    if (!options.enrichConnection) return out;
+    let extra: Record<string, unknown> | undefined;
+    try {
+      extra = await options.enrichConnection(connection, caller);
+    } catch (error) {
+      report(error, { route: 'get', request, connectionId: connection.id });
+      return out;
+    }
+    if (!isObject(extra)) return out;
+    const { institutionMessage, ...rest } = extra;
+    const message = safeText(institutionMessage);
+    return { ...out, ...rest, ...(message ? { institutionMessage: message } : {}), id: out.id, status: out.status };
+  }
+
+  /** The caller's connection, or undefined when it is unknown or someone else's (both answer 404). */
+  async function owned(connectionId: string, caller: ReconnectCaller, request: Request): Promise<MeldConnection | undefined> {
+    try {
+      const connection = await meld.getConnection(connectionId, { signal: request.signal });
+      return connection.externalCustomerId === caller.externalCustomerId ? connection : undefined;
+    } catch (error) {
+      if (error instanceof MeldApiError && error.kind === 'http' && (error.status === 404 || error.status === 400)) return undefined;
+      throw error;
+    }
+  }
+
+  async function readProducts(request: Request): Promise<string[] | Response> {
+    const text = await request.text();
+    if (text.length > MAX_UPDATE_BODY) return errorResponse(413, { code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large.' });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return badRequest('Send JSON: { "products": ["INVESTMENT_HOLDINGS"] }.');
+    }
+    const products = isObject(body) ? body.products : undefined;
+    if (!Array.isArray(products) || products.length === 0 || products.length > MAX_PRODUCTS || !products.every(isEnum)) {
+      return badRequest('products must be a non-empty array of product names, e.g. ["INVESTMENT_HOLDINGS"].');
+    }
+    return products;
+  }
+
+  async function route(request: Request, url: URL, caller: ReconnectCaller, rest: string): Promise<{ route: ReconnectRoute; id?: string; answer: () => Promise<Response> } | Response> {
+    const method = request.method.toUpperCase();
+    if (rest === '/events') {
+      if (!streams) return routeNotFound();
+      if (method !== 'GET') return methodNotAllowed('GET');
+      return { route: 'events', answer: () => streams.open(request, url, caller.externalCustomerId) };
+    }
+    if (rest === '/connections') {
+      if (method !== 'GET') return methodNotAllowed('GET');
+      return {
+        route: 'list',
+        answer: async () => {
+          const all = await meld.listAllConnections({ externalCustomerId: caller.externalCustomerId, maxConnections }, { signal: request.signal });
+          const connections: Connection[] = [];
+          for (const connection of all) {
+            // Meld filtered by customer; check again, so a filter Meld ignored never leaks.
+            if (connection.externalCustomerId !== caller.externalCustomerId) continue;
+            const answer = await toAnswer(connection, caller, request);
+            if (answer) connections.push(answer);
+            else report(new Error(`Meld sent a malformed connection (${String(connection.id).slice(0, 64)}); left out of the list.`), { route: 'list', request });
+          }
+          return json(200, { connections });
+        },
+      };
+    }
+    const match = /^\/connections\/([^/]+)(?:\/(repair|refresh|update))?$/.exec(rest);
+    if (!match) return routeNotFound();
+    let id: string;
+    try {
+      id = decodeURIComponent(match[1]!);
+    } catch {
+      return connectionNotFound();
+    }
+    const action = match[2];
+    if (!isId(id)) return connectionNotFound();
+
+    if (!action) {
+      if (method === 'GET') {
+        return {
+          route: 'get',
+          id,
+          answer: async () => {
+            const connection = await owned(id, caller, request);
+            if (!connection) return connectionNotFound();
+            const answer = await toAnswer(connection, caller, request);
+            if (!answer) return errorResponse(502, { code: 'MELD_BAD_RESPONSE', message: 'The bank-linking service sent a malformed connection.' });
+            return json(200, answer);
+          },
+        };
+      }
+      if (method === 'DELETE') {
+        return {
+          route: 'delete',
+          id,
+          answer: async () => {
+            if (!(await owned(id, caller, request))) return connectionNotFound();
+            await meld.deleteConnection(id, { signal: request.signal });
+            return noContent();
+          },
+        };
+      }
+      return methodNotAllowed('GET, DELETE');
+    }
+    if (method !== 'POST') return methodNotAllowed('POST');
+
+    if (action === 'repair') {
+      return {
+        route: 'repair',
+        id,
+        answer: async () => {
+          // Counted before Meld is asked anything: a loop costs neither tokens nor lookups.
+          const decision = limiter ? await limiter.take(`${caller.externalCustomerId}\u0000${id}`) : { allowed: true as const };
+          if (!decision.allowed) {
+            return errorResponse(
+              429,
+              { code: 'RATE_LIMITED', message: 'Too many reconnect attempts for this connection. Try again later.' },
+              { 'retry-after': String(decision.retryAfterSeconds) },
+            );
+          }
+          if (!(await owned(id, caller, request))) return connectionNotFound();
+          const session = await meld.repairConnection(id, { signal: request.signal });
+          const widgetUrl = typeof session.widgetUrl === 'string' && session.widgetUrl.length <= 4096 && URL.canParse(session.widgetUrl) ? session.widgetUrl : undefined;
+          if (!widgetUrl || session.connectToken.length > 4096) {
+            return errorResponse(502, { code: 'MELD_BAD_RESPONSE', message: 'The bank-linking service sent no widget URL.' });
+          }
+          return json(200, {
+            connectionId: id,
+            connectToken: session.connectToken,
+            widgetUrl,
+            ...(isId(session.institutionId) ? { institutionId: session.institutionId } : {}),
+          });
+        },
+      };
+    }
+    if (action === 'refresh') {
+      return {
+        route: 'refresh',
+        id,
+        answer: async () => {
+          if (!(await owned(id, caller, request))) return connectionNotFound();
+          const accepted = await meld.refreshConnection(id, undefined, { signal: request.signal });
+          return json(202, { requestId: accepted.requestId });
+        },
+      };
+    }
+    return {
+      route: 'update',
+      id,
+      answer: async () => {
+        const products = await readProducts(request);
+        if (products instanceof Response) return products;
+        if (!(await owned(id, caller, request))) return connectionNotFound();
+        const accepted = await meld.updateConnectionProducts(id, products, { signal: request.signal });
+        return json(202, { requestId: accepted.requestId });
+      },
+    };
+  }
+
+  const handler = (async (request: Request): Promise<Response> => {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return routeNotFound();
+    }
+    const path = url.pathname;
+    if (path !== basePath && !path.startsWith(`${basePath}/`)) return routeNotFound();
+    const rest = path.slice(basePath.length).replace(/\/+$/, '');
+
+    let caller: ReconnectCaller | null | undefined;
+    try {
+      caller = await authorize(request);
+    } catch (error) {
+      report(error, { route: 'authorize', request, status: 500 });
+      return internalError();
+    }
+    if (caller === null || caller === undefined) return unauthorized();
+    if (!isObject(caller) || !isCustomerId(caller.externalCustomerId)) {
+      report(new TypeError('authorize must return { externalCustomerId: string } (1 to 256 characters) or null.'), { route: 'authorize', request, status: 401 });
+      return unauthorized();
+    }
+    const who: ReconnectCaller = { externalCustomerId: caller.externalCustomerId };
+
+    const routed = await route(request, url, who, rest);
+    if (routed instanceof Response) return routed;
+    try {
+      return await routed.answer();
+    } catch (error) {
+      if (request.signal.aborted) return new Response(null, { status: 499 });
+      const answer = error instanceof MeldApiError ? meldErrorResponse(error) : internalError();
+      report(error, { route: routed.route, request, connectionId: routed.id, status: answer.status });
+      return answer;
+    }
+  }) as ReconnectHandler;
+
+  handler.stats = () => ({ events: streams?.stats() ?? { streams: 0, customers: 0, bufferedBytes: 0 } });
+  handler.close = () => streams?.close();
+  return handler;
+}
