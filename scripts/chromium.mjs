@@ -5,9 +5,9 @@
 //
 //   node scripts/chromium.mjs                 prints the path (installing if it may)
 //   node scripts/chromium.mjs --exec CMD ...  runs CMD with CHROMIUM_PATH set
-import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { canInstallWithApt, installWithApt, isExecutable } from './debianPackage.mjs';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -22,29 +22,10 @@ const CANDIDATES = [
 const INSTRUCTION =
   'No Chromium found: install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH=/path/to/chrome.';
 
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The path of a usable Chromium, or undefined. Does not install anything. */
 export function findChromium(env = process.env) {
   if (env.CHROMIUM_PATH) return isExecutable(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : undefined;
   return CANDIDATES.find(isExecutable);
-}
-
-function canInstallWithApt() {
-  return (
-    process.platform === 'linux' &&
-    typeof process.getuid === 'function' &&
-    process.getuid() === 0 &&
-    existsSync('/etc/debian_version') &&
-    isExecutable('/usr/bin/apt-get')
-  );
 }
 
 /** Finds Chromium, installing Debian's package when allowed; exits with one line otherwise. */
@@ -57,17 +38,7 @@ export function ensureChromium() {
   }
   if (canInstallWithApt()) {
     console.error('[chromium] none found; installing Debian\'s chromium package (apt-get)...');
-    const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    try {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env: aptEnv });
-      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
-        stdio: 'inherit',
-        env: aptEnv,
-      });
-    } catch {
-      // fall through to the instruction below
-    }
-    const installed = findChromium();
+    const installed = installWithApt('chromium', () => findChromium());
     if (installed) return installed;
   }
   console.error(INSTRUCTION);

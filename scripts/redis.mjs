@@ -7,41 +7,22 @@
 //
 //   node scripts/redis.mjs                  prints the path (installing if it may)
 //   node scripts/redis.mjs --exec CMD ...   starts a server, runs CMD with REDIS_URL set, stops it
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canInstallWithApt, installWithApt, isExecutable } from './debianPackage.mjs';
 
 const CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/opt/homebrew/bin/redis-server', '/usr/sbin/redis-server'];
 
 const INSTRUCTION =
   'No redis-server found: install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`, macOS: `brew install redis`) or set REDIS_SERVER_PATH=/path/to/redis-server.';
 
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The path of a usable redis-server, or undefined. Does not install anything. */
 export function findRedisServer(env = process.env) {
   if (env.REDIS_SERVER_PATH) return isExecutable(env.REDIS_SERVER_PATH) ? env.REDIS_SERVER_PATH : undefined;
   const onPath = (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'redis-server'));
   return [...CANDIDATES, ...onPath].find(isExecutable);
-}
-
-function canInstallWithApt() {
-  return (
-    process.platform === 'linux' &&
-    typeof process.getuid === 'function' &&
-    process.getuid() === 0 &&
-    existsSync('/etc/debian_version') &&
-    isExecutable('/usr/bin/apt-get')
-  );
 }
 
 /**
@@ -57,17 +38,7 @@ export function ensureRedisServer() {
   if (canInstallWithApt()) {
     console.error('[redis] none found; installing Debian\'s redis-server package (apt-get)...');
     // RUNLEVEL=1 asks invoke-rc.d not to start the packaged service: the tests start their own.
-    const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' };
-    try {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env: aptEnv });
-      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], {
-        stdio: 'inherit',
-        env: aptEnv,
-      });
-    } catch {
-      // fall through to the instruction below
-    }
-    const installed = findRedisServer();
+    const installed = installWithApt('redis-server', () => findRedisServer(), { RUNLEVEL: '1' });
     if (installed) return installed;
   }
   throw new Error(INSTRUCTION);

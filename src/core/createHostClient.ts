@@ -1,4 +1,5 @@
 import { HostApiError, type HostApiErrorInit, type HostApiErrorKind } from './HostApiError.js';
+import { parseRetryAfter } from './retryAfter.js';
 import type { AcceptedRequest, Connection, MeldProduct, RepairSession } from './types.js';
 import { asAccepted, asConnection, asConnectionList, asRepairSession, errorBodyFields } from './validate.js';
 
@@ -51,15 +52,6 @@ function kindForStatus(status: number): HostApiErrorKind {
   if (status === 401 || status === 403) return 'unauthorized';
   if (status >= 500) return 'server';
   return 'bad-request';
-}
-
-/** `Retry-After` as seconds: delta-seconds or an HTTP date. */
-function parseRetryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 function connectionPath(connectionId: string, suffix = ''): string {

@@ -1,4 +1,5 @@
 import { MeldApiError, type MeldApiErrorKind } from './MeldApiError.js';
+import { parseRetryAfter } from '../core/retryAfter.js';
 import type {
   ListAllMeldConnectionsParams,
   ListMeldConnectionsParams,
@@ -113,15 +114,6 @@ function asSession<T extends { id: string; connectToken: string }>(value: unknow
 
 function asAccepted(value: unknown): MeldAcceptedRequest | undefined {
   return isObject(value) && nonEmptyString(value.requestId) ? { requestId: value.requestId } : undefined;
-}
-
-/** `Retry-After` as seconds: delta-seconds or an HTTP date. */
-function parseRetryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 function connectionPath(connectionId: string, suffix = ''): string {
