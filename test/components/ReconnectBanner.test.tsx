@@ -59,7 +59,7 @@ function kit(ui: React.ReactNode, extra: Partial<React.ComponentProps<typeof Rec
 /** Lets a due prompt's view (loaded on demand) arrive, so that what is checked next is what the customer sees. */
 async function settle() {
   await act(async () => {
-    await import('../../src/components/PromptParts/PromptView.js');
+    await import('../../src/promptParts/PromptView.js');
   });
 }
 

@@ -8,7 +8,7 @@ import { listMessages } from '../../i18n/listMessages.js';
 import { useConnections } from '../../hooks/useConnections.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
 import { ConnectionStatusBadge } from '../ConnectionStatusBadge/ConnectionStatusBadge.js';
-import { cx } from '../PromptParts/PromptParts.js';
+import { cx } from '../../promptParts/PromptParts.js';
 import { ReconnectBanner } from '../ReconnectBanner/ReconnectBanner.js';
 
 const RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1, none: 0 };

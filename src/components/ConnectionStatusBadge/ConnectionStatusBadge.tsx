@@ -6,7 +6,7 @@ import { formatMessage, messageLookup } from '../../i18n/messages.js';
 import { statusMessages } from '../../i18n/statusMessages.js';
 import { connectionQueryOptions } from '../../hooks/queryOptions.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
-import { cx } from '../PromptParts/PromptParts.js';
+import { cx } from '../../promptParts/PromptParts.js';
 
 
 export type ConnectionStatusBadgeProps = Omit<HTMLAttributes<HTMLSpanElement>, 'children'> & {

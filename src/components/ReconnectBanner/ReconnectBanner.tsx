@@ -1,4 +1,4 @@
-import { createPromptParts, type PromptRootProps } from '../PromptParts/PromptParts.js';
+import { createPromptParts, type PromptRootProps } from '../../promptParts/PromptParts.js';
 
 export type ReconnectBannerProps = PromptRootProps;
 

@@ -1,9 +1,9 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
-import { getStatusDecision } from '../../core/getStatusDecision.js';
-import { isPromptDue, usePromptConnection, type PromptVariant } from '../../hooks/promptConnection.js';
-import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
-import type { PromptActionId } from '../../hooks/useReconnectPrompt.js';
-import { hasRedirectState } from '../../widget/redirectState.js';
+import { getStatusDecision } from '../core/getStatusDecision.js';
+import { isPromptDue, usePromptConnection, type PromptVariant } from '../hooks/promptConnection.js';
+import { useReconnectKit } from '../hooks/ReconnectKitContext.js';
+import type { PromptActionId } from '../hooks/useReconnectPrompt.js';
+import { hasRedirectState } from '../widget/redirectState.js';
 import { cx, useParts, type PromptRootProps } from './context.js';
 
 export { cx, type PromptRootProps };

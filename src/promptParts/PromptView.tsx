@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import type { ReconnectFlowStatus } from '../../hooks/useReconnectFlow.js';
-import { useReconnectPrompt } from '../../hooks/useReconnectPrompt.js';
+import type { ReconnectFlowStatus } from '../hooks/useReconnectFlow.js';
+import { useReconnectPrompt } from '../hooks/useReconnectPrompt.js';
 import { cx, PartsContext, type PromptViewProps } from './context.js';
 
 const ENDED: ReadonlySet<ReconnectFlowStatus> = new Set(['verified', 'still-broken', 'unconfirmed', 'cancelled', 'failed']);

@@ -1,7 +1,7 @@
 import { createContext, useContext, type HTMLAttributes, type ReactNode } from 'react';
-import type { Connection } from '../../core/types.js';
-import type { ReconnectFlowStatus } from '../../hooks/useReconnectFlow.js';
-import type { UseReconnectPromptOptions, UseReconnectPromptResult } from '../../hooks/useReconnectPrompt.js';
+import type { Connection } from '../core/types.js';
+import type { ReconnectFlowStatus } from '../hooks/useReconnectFlow.js';
+import type { UseReconnectPromptOptions, UseReconnectPromptResult } from '../hooks/useReconnectPrompt.js';
 
 /** Joins class names, skipping empty ones; a user's class always comes last. */
 export function cx(...names: Array<string | false | null | undefined>): string | undefined {
