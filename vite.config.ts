@@ -30,11 +30,16 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', 'core/index': 'src/core/index.ts', 'server/index': 'src/server/index.ts' },
+      entry: {
+        index: 'src/index.ts',
+        'core/index': 'src/core/index.ts',
+        'server/index': 'src/server/index.ts',
+        'testing/index': 'src/testing/index.ts',
+      },
       formats: ['es'],
     },
     rolldownOptions: {
-      external: [/^react(-dom)?(\/.*)?$/, /^@tanstack\//, /^node:/, /^redis$/],
+      external: [/^react(-dom)?(\/.*)?$/, /^@tanstack\//, /^node:/, /^redis$/, /^msw(\/.*)?$/],
       output: {
         preserveModules: true,
         preserveModulesRoot: 'src',
@@ -51,7 +56,7 @@ export default defineConfig({
           root,
           environment: 'jsdom',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/package/**', 'test/server/**'],
+          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/package/**', 'test/server/**', 'test/testing/**'],
           setupFiles: ['test/setup/unit.ts'],
         },
       },
@@ -81,7 +86,8 @@ export default defineConfig({
           name: 'server',
           root,
           environment: 'node',
-          include: ['test/server/**/*.test.ts'],
+          // test/testing: the Meld simulator and hostApiHandlers (meld-reconnect-kit/testing), in Node too.
+          include: ['test/server/**/*.test.ts', 'test/testing/**/*.test.ts'],
           // Finds or installs redis-server, starts it on a loopback port, stops it at the end.
           globalSetup: ['test/server/redisSetup.ts'],
           // Lets the idle-stream test force a GC before it measures the heap.
@@ -98,6 +104,19 @@ export default defineConfig({
           environment: 'node',
           include: ['test/package/**/*.test.ts'],
           testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          root,
+          environment: 'node',
+          // *.e2e.ts, so the unit project's *.test.ts pattern never picks them up.
+          include: ['test/e2e/**/*.e2e.ts'],
+          // Each file starts the demo stack (demo/launch.mjs) and Playwright's Chromium; one at a time.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
         },
       },
     ],

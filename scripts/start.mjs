@@ -1,51 +1,57 @@
 #!/usr/bin/env node
-// `npm start`: the main job. Until the demo app lands, that is Storybook:
-// the components, the status table and the docs, on a local port.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm start`: the demo. Starts the Meld simulator, the demo backend and the
+// demo app (demo/launch.mjs) in this one process on 127.0.0.1, prints the URL
+// once all three answer, and closes them all on Ctrl-C (SIGINT) or SIGTERM.
+//
+//   npm start                 the app on 5173 when free, else any free port
+//   PORT=8080 npm start       a given port
+//   npm start -- --verbose    also one line per webhook and new connection
+//
+// Storybook (the components and the docs) is `npm run storybook`.
+import { startDemo } from '../demo/launch.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const verbose = process.argv.includes('--verbose');
+const port = process.env.PORT ? Number(process.env.PORT) : undefined;
+if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+  console.error(`PORT=${process.env.PORT} is not a port number.`);
+  process.exit(1);
+}
 
-function isFree(port) {
-  return new Promise((resolve) => {
-    const probe = createServer()
-      .once('error', () => resolve(false))
-      .once('listening', () => probe.close(() => resolve(true)))
-      .listen(port, '127.0.0.1');
+let demo;
+let stopping = false;
+const stop = async (code) => {
+  if (stopping) return;
+  stopping = true;
+  // A close that hangs must not keep the terminal: give up after a few seconds.
+  const timer = setTimeout(() => {
+    console.error('The demo did not close within 5 s; exiting anyway.');
+    process.exit(1);
+  }, 5000);
+  timer.unref();
+  try {
+    await demo?.close();
+  } finally {
+    process.exit(code);
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // Before the demo is up, startDemo's own cleanup runs when it resolves (below).
+    if (demo) void stop(0);
+    else stopping = true;
   });
 }
 
-async function pickPort(preferred) {
-  for (let port = preferred; port < preferred + 50; port += 1) {
-    if (await isFree(port)) return port;
-  }
-  throw new Error(`No free port between ${preferred} and ${preferred + 49}; set PORT to a free one.`);
+try {
+  demo = await startDemo({ port, watch: true, verbose });
+} catch (error) {
+  console.error(`The demo did not start: ${error instanceof Error ? error.message : String(error)}`);
+  if (error?.code === 'EADDRINUSE') console.error(`Port ${port} is in use; set PORT to a free one, or leave it out.`);
+  process.exit(1);
+}
+if (stopping) {
+  stopping = false;
+  await stop(0);
 }
 
-const port = await pickPort(Number(process.env.PORT) || 6006);
-const url = `http://localhost:${port}/`;
-console.log(`Starting Storybook at ${url} (Ctrl-C stops it)`);
-
-const child = spawn(
-  join(root, 'node_modules', '.bin', 'storybook'),
-  ['dev', '--port', String(port), '--host', '127.0.0.1', '--no-open', '--ci', '--quiet'],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' } },
-);
-
-// Announce the URL once Storybook answers on it (its own banner varies with --quiet).
-const deadline = Date.now() + 180_000;
-while (Date.now() < deadline && child.exitCode === null) {
-  const answered = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false);
-  if (answered) {
-    console.log(`\nStorybook is ready: ${url}\n`);
-    break;
-  }
-  await new Promise((resolve) => setTimeout(resolve, 500));
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => child.kill(signal));
-}
-child.on('exit', (code, signal) => process.exit(signal ? 0 : (code ?? 0)));
+console.log(`Demo ready: ${demo.url}   (simulator control page: ${demo.controlUrl})   Ctrl-C stops it`);

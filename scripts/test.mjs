@@ -64,6 +64,8 @@ function vitest(label, projects, options = {}) {
 const chromiumPath = ensureChromium();
 
 run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+// The demo imports the kit by its package names (demo/tsconfig.json maps them to src/).
+run('typecheck (demo)', bin('tsc'), ['-p', 'demo/tsconfig.json', '--noEmit']);
 run('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 vitest('unit tests (jsdom)', ['unit']);
 vitest('server tests (Node, Redis)', ['server']);
@@ -76,6 +78,10 @@ vitest('package consumers (Node, Vite, Chromium)', ['package'], {
   extraEnv: { CHROMIUM_PATH: chromiumPath },
 });
 vitest('browser tests and stories (Chromium)', ['browser', 'storybook'], {
+  extraEnv: { CHROMIUM_PATH: chromiumPath },
+});
+// The demo stack (simulator + backend + app, as `npm start` runs it) driven by Playwright in Chromium.
+vitest('end-to-end (Playwright, Chromium)', ['e2e'], {
   extraEnv: { CHROMIUM_PATH: chromiumPath },
 });
 run('storybook build', bin('storybook'), ['build', '--quiet', '--output-dir', 'storybook-static']);

@@ -69,6 +69,13 @@ export interface ReconnectHandlerOptions {
   enrichConnection?:
     | ((connection: MeldConnection, caller: ReconnectCaller) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>)
     | undefined;
+  /**
+   * Whether `GET {base}/connections` lists DELETED connections. Meld's list
+   * keeps them; the browser has nothing to offer for them, and a re-read would
+   * bring back a card the customer just replaced. Defaults to `false`.
+   * `GET {base}/connections/:id` still answers a deleted connection.
+   */
+  includeDeleted?: boolean | undefined;
   /** The most connections a list answer holds (pages of Meld's list are followed up to this). Defaults to 500. */
   maxConnections?: number | undefined;
   /** For your logs: Meld's failures, your callbacks' errors, malformed data from Meld. */
@@ -229,6 +236,7 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
           for (const connection of all) {
             // Meld filtered by customer; check again, so a filter Meld ignored never leaks.
             if (connection.externalCustomerId !== caller.externalCustomerId) continue;
+            if (connection.status === 'DELETED' && !options.includeDeleted) continue;
             const answer = await toAnswer(connection, caller, request);
             if (answer) connections.push(answer);
             else report(new Error(`Meld sent a malformed connection (${String(connection.id).slice(0, 64)}); left out of the list.`), { route: 'list', request });

@@ -90,6 +90,14 @@ describe('createReconnectHandler: the host endpoint contract, as the kit calls i
     expect((await kit('alice').listConnections()).map((c) => c.id)).toEqual(['a1']);
   });
 
+  it('given a DELETED connection at Meld, should leave it out of the list but still answer it by id (includeDeleted lists it)', async () => {
+    meld.add(meldConnection('a3', 'alice', { status: 'DELETED', statusReason: null }));
+    expect((await kit('alice').listConnections()).map((c) => c.id)).toEqual(['a1', 'a2']);
+    await expect(kit('alice').getConnection('a3')).resolves.toMatchObject({ id: 'a3', status: 'DELETED' });
+    build({ includeDeleted: true });
+    expect((await kit('alice').listConnections()).map((c) => c.id)).toEqual(['a1', 'a2', 'a3']);
+  });
+
   it('given more than one page at Meld, should list every page', async () => {
     for (let i = 0; i < 120; i += 1) meld.add(meldConnection(`p${i}`, 'paula'));
     expect(await kit('paula').listConnections()).toHaveLength(120);

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark, one after another (benchmarks, not tests;
+// not part of `npm test`). Each prints its table and writes bench/results/*.json.
+//
+//   render.mjs  mounting 1,000 banners, one pushed change among them (Chromium)
+//   flow.mjs    click-to-widget and webhook-to-screen through the demo stack (Chromium)
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const benchmarks = ['render.mjs', 'flow.mjs'];
+let failed = 0;
+for (const file of benchmarks) {
+  console.log(`\n== ${file}`);
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL(file, import.meta.url))], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed += 1;
+    console.error(`${file} failed (exit ${result.status ?? result.signal})`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);

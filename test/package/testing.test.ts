@@ -1,0 +1,181 @@
+// `meld-reconnect-kit/testing` as a host meets it, from the packed package:
+// imported from plain Node ESM with no React installed (msw, its optional
+// peer, present), working against the packed server entry; and proof that
+// the other entries never reach it, in the published module graph and in a
+// Vite browser bundle of the root entry. Needs `npm run build` first.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+let scratch: string;
+let tarball: string;
+
+// Strings only the testing entry holds.
+const TESTING_MARKERS = ['createMeldSimulator', 'hostApiHandlers', '/__sim', 'sim_webhook_secret', 'Meld simulator', 'MeldTestingError', 'SIMULATED_RETRY'];
+
+function unpack(into: string): string {
+  const dir = join(into, 'node_modules', 'meld-reconnect-kit');
+  mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
+  return dir;
+}
+
+/** Every module reachable from `entry` through static and dynamic relative imports. */
+function moduleGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const match of code.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
+      visit(resolve(dirname(file), match[1]!));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+async function viteBundle(app: string, main: string): Promise<string> {
+  writeFileSync(join(app, 'index.html'), '<!doctype html><title>app</title><script type="module" src="./main.js"></script>');
+  writeFileSync(join(app, 'main.js'), main);
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist', minify: false } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  const assets = join(app, 'dist', 'assets');
+  return readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(assets, f), 'utf8'))
+    .join('\n');
+}
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'mrk-testing-consumer-'));
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1);
+  tarball = join(scratch, name ?? '');
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('meld-reconnect-kit/testing from the packed package', () => {
+  it('given plain Node ESM with msw and no React, should import and run a whole repair with the packed server entry', () => {
+    const app = join(scratch, 'node-host');
+    unpack(app);
+    symlinkSync(join(repo, 'node_modules', 'msw'), join(app, 'node_modules', 'msw'));
+    expect(existsSync(join(app, 'node_modules', 'react'))).toBe(false);
+    writeFileSync(
+      join(app, 'check.mjs'),
+      `import * as testing from 'meld-reconnect-kit/testing';
+       import { createMeldClient, verifyMeldWebhook } from 'meld-reconnect-kit/server';
+       import { createHostClient, parseWidgetMessage } from 'meld-reconnect-kit/core';
+       import { setupServer } from 'msw/node';
+       import { createServer } from 'node:http';
+       const { createMeldSimulator, hostApiHandlers, MeldTestingError } = testing;
+
+       const verified = [];
+       const receiver = createServer(async (req, res) => {
+         let body = '';
+         for await (const chunk of req) body += chunk;
+         verified.push(await verifyMeldWebhook({ secret: 'sim_webhook_secret', url: receiverUrl, rawBody: body, headers: req.headers }));
+         res.writeHead(200).end();
+       });
+       await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+       const receiverUrl = 'http://127.0.0.1:' + receiver.address().port + '/hooks';
+
+       const sim = await createMeldSimulator({ webhookUrl: receiverUrl, connections: [{ id: 'conn_1', externalCustomerId: 'u1', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' }] });
+       const meld = createMeldClient({ apiKey: sim.apiKey, baseUrl: sim.url });
+       const session = await meld.repairConnection('conn_1');
+       const page = await (await fetch(session.widgetUrl)).text();
+       const signIn = await (await fetch(sim.widgetOrigin + '/widget/api/sign-in', { method: 'POST', body: JSON.stringify({ token: session.connectToken, username: 'a', password: 'b' }) })).json();
+       await sim.settled();
+       const after = await meld.getConnection('conn_1');
+       let badPort = '';
+       try { await createMeldSimulator({ port: 1, widgetPort: 1 }); } catch (e) { badPort = e instanceof MeldTestingError ? e.code : 'other'; }
+       await sim.close();
+       receiver.close();
+
+       const host = hostApiHandlers({ baseUrl: 'http://app.test/api/meld', connections: [{ id: 'c', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' }], repair: { c: 429 } });
+       const server = setupServer(...host.handlers);
+       server.listen({ onUnhandledRequest: 'error' });
+       const kit = createHostClient({ baseUrl: 'http://app.test/api/meld' });
+       const listed = (await kit.listConnections()).map((c) => c.id);
+       const repairKind = await kit.repairConnection('c').then(() => 'ok', (e) => e.kind);
+       server.close();
+
+       console.log(JSON.stringify({
+         exports: Object.keys(testing).sort(),
+         widgetOnItsOrigin: session.widgetUrl.startsWith(sim.widgetOrigin + '/widget?token='),
+         signInPage: page.includes('Sign in to First Simulated Bank'),
+         posted: parseWidgetMessage(signIn.post)?.eventName,
+         status: after.status,
+         webhooks: verified,
+         badPort,
+         listed, repairKind,
+       }));`,
+    );
+    const out = JSON.parse(execFileSync('node', ['check.mjs'], { cwd: app, encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toEqual({
+      exports: ['MeldTestingError', 'WIDGET_BEHAVIOURS', 'createMeldSimulator', 'hostApiHandlers'],
+      widgetOnItsOrigin: true,
+      signInPage: true,
+      posted: 'connect_complete',
+      status: 'ACTIVE',
+      webhooks: [true, true],
+      badPort: 'invalid-option',
+      listed: ['c'],
+      repairKind: 'rate-limited',
+    });
+  });
+
+  it('should ship typings for the testing entry, without React', () => {
+    const dist = join(unpack(join(scratch, 'types-check')), 'dist', 'testing');
+    const types = readFileSync(join(dist, 'index.d.ts'), 'utf8');
+    for (const name of ['createMeldSimulator', 'hostApiHandlers', 'MeldSimulator', 'HostApiHandlers', 'WidgetBehaviour']) expect(types).toContain(name);
+    for (const file of readdirSync(dist).filter((f) => f.endsWith('.d.ts'))) {
+      expect(readFileSync(join(dist, file), 'utf8')).not.toMatch(/from ['"](?:react|@tanstack)/);
+    }
+  });
+
+  it('given the other entries, should never reach the testing modules (module graph); the testing entry holds no React', () => {
+    const pkg = unpack(join(scratch, 'graph'));
+    const testingDir = join(pkg, 'dist', 'testing');
+    for (const entry of ['dist/index.js', 'dist/core/index.js', 'dist/server/index.js']) {
+      const graph = moduleGraph(join(pkg, entry));
+      expect(graph.size).toBeGreaterThan(5);
+      const reached = [...graph].filter((file) => !relative(testingDir, file).startsWith('..'));
+      expect(reached, `${entry} reaches testing code`).toEqual([]);
+    }
+    for (const file of moduleGraph(join(testingDir, 'index.js'))) {
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/from ["'](?:react|@tanstack)|import\(["'](?:react|@tanstack)/);
+    }
+  });
+
+  it('given a Vite browser bundle of the whole root entry, should contain none of the testing code', async () => {
+    const app = join(scratch, 'browser-app');
+    unpack(app);
+    for (const peer of ['react', 'react-dom', '@tanstack']) symlinkSync(join(repo, 'node_modules', peer), join(app, 'node_modules', peer));
+    const bundle = await viteBundle(app, "import * as kit from 'meld-reconnect-kit';\nimport * as core from 'meld-reconnect-kit/core';\nwindow.__kit = { kit, core };\n");
+    expect(bundle).toContain('createHostClient');
+    for (const marker of TESTING_MARKERS) expect(bundle, `browser bundle contains "${marker}"`).not.toContain(marker);
+    expect(bundle).not.toMatch(/from ["']msw|mswjs/);
+  });
+
+  it('given a browser bundle that uses hostApiHandlers (Storybook, a mock page), should build without the simulator\'s Node code', async () => {
+    const app = join(scratch, 'msw-app');
+    unpack(app);
+    symlinkSync(join(repo, 'node_modules', 'msw'), join(app, 'node_modules', 'msw'));
+    const bundle = await viteBundle(app, "import { hostApiHandlers } from 'meld-reconnect-kit/testing';\nwindow.__host = hostApiHandlers({ connections: [] });\n");
+    expect(bundle).toContain('CONNECTION_NOT_FOUND');
+    for (const marker of ['node:http', '/__sim', 'Sign in to', 'createServer(']) expect(bundle, `bundle contains "${marker}"`).not.toContain(marker);
+  });
+});
