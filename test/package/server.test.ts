@@ -4,56 +4,25 @@
 // module graph and in a Vite browser bundle of the root entry. Needs
 // `npm run build` first.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-let scratch: string;
-let tarball: string;
+import { moduleGraph, packPackage, viteBrowserBundle, type PackedPackage } from './packedPackage.js';
+let packed: PackedPackage;
 
 // Strings only server code holds: Meld's API paths and headers, Node built-ins, server-only exports.
 const SERVER_MARKERS = ['meld-signature', '/bank-linking/', 'node:crypto', 'node:http', 'createReconnectHandler', 'createWebhookHandler', 'createMeldClient', 'BASIC ', 'text/event-stream'];
 
-function unpack(into: string): string {
-  const dir = join(into, 'node_modules', 'meld-reconnect-kit');
-  mkdirSync(dir, { recursive: true });
-  execFileSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
-  return dir;
-}
-
-/** Every module reachable from `entry` through static and dynamic relative imports. */
-function moduleGraph(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const code = readFileSync(file, 'utf8');
-    for (const match of code.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
-      visit(resolve(dirname(file), match[1]!));
-    }
-  };
-  visit(entry);
-  return seen;
-}
-
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'mrk-server-consumer-'));
-  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1);
-  tarball = join(scratch, name ?? '');
+  packed = packPackage('mrk-server-consumer-');
 });
 
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => packed.remove());
 
 describe('meld-reconnect-kit/server from the packed package', () => {
   it('given plain Node ESM with no React and no redis installed, should import and work', () => {
-    const app = join(scratch, 'node-host');
-    unpack(app);
+    const app = join(packed.scratch, 'node-host');
+    packed.unpack(app);
     expect(existsSync(join(app, 'node_modules', 'react'))).toBe(false);
     writeFileSync(
       join(app, 'check.mjs'),
@@ -106,7 +75,7 @@ describe('meld-reconnect-kit/server from the packed package', () => {
   });
 
   it('should ship typings for the server entry', () => {
-    const dist = join(unpack(join(scratch, 'types-check')), 'dist', 'server');
+    const dist = join(packed.unpack(join(packed.scratch, 'types-check')), 'dist', 'server');
     const types = readFileSync(join(dist, 'index.d.ts'), 'utf8');
     expect(types).toContain('createReconnectHandler');
     // A host without `redis` installed still type-checks: no declaration names the package.
@@ -116,7 +85,7 @@ describe('meld-reconnect-kit/server from the packed package', () => {
   });
 
   it('given the browser entries, should never reach the server modules (module graph)', () => {
-    const pkg = unpack(join(scratch, 'graph'));
+    const pkg = packed.unpack(join(packed.scratch, 'graph'));
     const serverDir = join(pkg, 'dist', 'server');
     for (const entry of ['dist/index.js', 'dist/core/index.js']) {
       const graph = moduleGraph(join(pkg, entry));
@@ -131,22 +100,11 @@ describe('meld-reconnect-kit/server from the packed package', () => {
   });
 
   it('given a Vite browser bundle of the whole root entry, should contain none of the server code', async () => {
-    const app = join(scratch, 'browser-app');
-    unpack(app);
-    for (const peer of ['react', 'react-dom', '@tanstack']) symlinkSync(join(repo, 'node_modules', peer), join(app, 'node_modules', peer));
-    writeFileSync(join(app, 'index.html'), '<!doctype html><title>app</title><script type="module" src="./main.js"></script>');
+    const app = join(packed.scratch, 'browser-app');
+    packed.unpack(app);
+    packed.link(app, ['react', 'react-dom', '@tanstack']);
     // Every export kept (no tree shaking can hide an import), plus the core entry.
-    writeFileSync(join(app, 'main.js'), "import * as kit from 'meld-reconnect-kit';\nimport * as core from 'meld-reconnect-kit/core';\nwindow.__kit = { kit, core };\n");
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist', minify: false } });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
-    const assets = join(app, 'dist', 'assets');
-    const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
-    const bundle = files.map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+    const bundle = await viteBrowserBundle(app, "import * as kit from 'meld-reconnect-kit';\nimport * as core from 'meld-reconnect-kit/core';\nwindow.__kit = { kit, core };\n");
     expect(bundle).toContain('createHostClient'); // the bundle holds the kit...
     for (const marker of SERVER_MARKERS) expect(bundle, `browser bundle contains "${marker}"`).not.toContain(marker);
   });

@@ -4,74 +4,26 @@
 // the other entries never reach it, in the published module graph and in a
 // Vite browser bundle of the root entry. Needs `npm run build` first.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-let scratch: string;
-let tarball: string;
+import { moduleGraph, packPackage, viteBrowserBundle, type PackedPackage } from './packedPackage.js';
+let packed: PackedPackage;
 
 // Strings only the testing entry holds.
 const TESTING_MARKERS = ['createMeldSimulator', 'hostApiHandlers', '/__sim', 'sim_webhook_secret', 'Meld simulator', 'MeldTestingError', 'SIMULATED_RETRY'];
 
-function unpack(into: string): string {
-  const dir = join(into, 'node_modules', 'meld-reconnect-kit');
-  mkdirSync(dir, { recursive: true });
-  execFileSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
-  return dir;
-}
-
-/** Every module reachable from `entry` through static and dynamic relative imports. */
-function moduleGraph(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const code = readFileSync(file, 'utf8');
-    for (const match of code.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
-      visit(resolve(dirname(file), match[1]!));
-    }
-  };
-  visit(entry);
-  return seen;
-}
-
-async function viteBundle(app: string, main: string): Promise<string> {
-  writeFileSync(join(app, 'index.html'), '<!doctype html><title>app</title><script type="module" src="./main.js"></script>');
-  writeFileSync(join(app, 'main.js'), main);
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist', minify: false } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  const assets = join(app, 'dist', 'assets');
-  return readdirSync(assets)
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => readFileSync(join(assets, f), 'utf8'))
-    .join('\n');
-}
-
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'mrk-testing-consumer-'));
-  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1);
-  tarball = join(scratch, name ?? '');
+  packed = packPackage('mrk-testing-consumer-');
 });
 
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => packed.remove());
 
 describe('meld-reconnect-kit/testing from the packed package', () => {
   it('given plain Node ESM with msw and no React, should import and run a whole repair with the packed server entry', () => {
-    const app = join(scratch, 'node-host');
-    unpack(app);
-    symlinkSync(join(repo, 'node_modules', 'msw'), join(app, 'node_modules', 'msw'));
+    const app = join(packed.scratch, 'node-host');
+    packed.unpack(app);
+    packed.link(app, ['msw']);
     expect(existsSync(join(app, 'node_modules', 'react'))).toBe(false);
     writeFileSync(
       join(app, 'check.mjs'),
@@ -138,7 +90,7 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
   });
 
   it('should ship typings for the testing entry, without React', () => {
-    const dist = join(unpack(join(scratch, 'types-check')), 'dist', 'testing');
+    const dist = join(packed.unpack(join(packed.scratch, 'types-check')), 'dist', 'testing');
     const types = readFileSync(join(dist, 'index.d.ts'), 'utf8');
     for (const name of ['createMeldSimulator', 'hostApiHandlers', 'MeldSimulator', 'HostApiHandlers', 'WidgetBehaviour']) expect(types).toContain(name);
     for (const file of readdirSync(dist).filter((f) => f.endsWith('.d.ts'))) {
@@ -147,7 +99,7 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
   });
 
   it('given the other entries, should never reach the testing modules (module graph); the testing entry holds no React', () => {
-    const pkg = unpack(join(scratch, 'graph'));
+    const pkg = packed.unpack(join(packed.scratch, 'graph'));
     const testingDir = join(pkg, 'dist', 'testing');
     for (const entry of ['dist/index.js', 'dist/core/index.js', 'dist/server/index.js']) {
       const graph = moduleGraph(join(pkg, entry));
@@ -161,20 +113,20 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
   });
 
   it('given a Vite browser bundle of the whole root entry, should contain none of the testing code', async () => {
-    const app = join(scratch, 'browser-app');
-    unpack(app);
-    for (const peer of ['react', 'react-dom', '@tanstack']) symlinkSync(join(repo, 'node_modules', peer), join(app, 'node_modules', peer));
-    const bundle = await viteBundle(app, "import * as kit from 'meld-reconnect-kit';\nimport * as core from 'meld-reconnect-kit/core';\nwindow.__kit = { kit, core };\n");
+    const app = join(packed.scratch, 'browser-app');
+    packed.unpack(app);
+    packed.link(app, ['react', 'react-dom', '@tanstack']);
+    const bundle = await viteBrowserBundle(app, "import * as kit from 'meld-reconnect-kit';\nimport * as core from 'meld-reconnect-kit/core';\nwindow.__kit = { kit, core };\n");
     expect(bundle).toContain('createHostClient');
     for (const marker of TESTING_MARKERS) expect(bundle, `browser bundle contains "${marker}"`).not.toContain(marker);
     expect(bundle).not.toMatch(/from ["']msw|mswjs/);
   });
 
   it('given a browser bundle that uses hostApiHandlers (Storybook, a mock page), should build without the simulator\'s Node code', async () => {
-    const app = join(scratch, 'msw-app');
-    unpack(app);
-    symlinkSync(join(repo, 'node_modules', 'msw'), join(app, 'node_modules', 'msw'));
-    const bundle = await viteBundle(app, "import { hostApiHandlers } from 'meld-reconnect-kit/testing';\nwindow.__host = hostApiHandlers({ connections: [] });\n");
+    const app = join(packed.scratch, 'msw-app');
+    packed.unpack(app);
+    packed.link(app, ['msw']);
+    const bundle = await viteBrowserBundle(app, "import { hostApiHandlers } from 'meld-reconnect-kit/testing';\nwindow.__host = hostApiHandlers({ connections: [] });\n");
     expect(bundle).toContain('CONNECTION_NOT_FOUND');
     for (const marker of ['node:http', '/__sim', 'Sign in to', 'createServer(']) expect(bundle, `bundle contains "${marker}"`).not.toContain(marker);
   });
