@@ -19,32 +19,18 @@
 //
 //   node scripts/bench/flow.mjs [--clicks 30] [--changes 200]
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { startDemo } from '../../demo/launch.mjs';
-import { CHROMIUM_ARGS, findChromium } from '../chromium.mjs';
+import { CHROMIUM_ARGS } from '../chromium.mjs';
+import { benchChromium, machine, option, quantile, QUANTILES } from './common.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const resultsFile = join(root, 'bench/results/flow.json');
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
-  return value;
-}
 const options = { clicks: option('clicks', 30), changes: option('changes', 200), clickWarmups: 2, changeWarmups: 10 };
 
-/** Linear interpolation between closest ranks (numpy's default), as render.mjs. */
-function quantile(samples, q) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
-}
 const round = (n) => Math.round(n * 100) / 100;
 const stats = (samples) => ({
   n: samples.length,
@@ -55,11 +41,7 @@ const stats = (samples) => ({
   max: round(Math.max(...samples)),
 });
 
-const executablePath = findChromium();
-if (!executablePath) {
-  console.error('No Chromium found: install Debian\'s `chromium` package or set CHROMIUM_PATH. The benchmark never downloads a browser.');
-  process.exit(1);
-}
+const executablePath = benchChromium();
 
 // In the page, before the app: timestamps of the click, the widget's frame or
 // window, its load and its `init` message; and a way to wait for a card's banner.
@@ -219,7 +201,7 @@ async function measureWebhooks(browser, demo, changes, warmups) {
 }
 
 const startedAt = performance.now();
-const loadBefore = loadavg()[0];
+const run = machine();
 let demo;
 let browser;
 try {
@@ -234,15 +216,8 @@ try {
   const result = {
     benchmark: 'flow',
     date: new Date().toISOString(),
-    environment: {
-      chromium: browser.version(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      cpus: cpus().length,
-      loadAverage1m: { before: loadBefore, after: loadavg()[0] },
-      app: 'demo, Vite production build',
-    },
-    options: { ...options, quantiles: 'linear interpolation between closest ranks' },
+    environment: run.finish(browser.version(), { app: 'demo, Vite production build' }),
+    options: { ...options, quantiles: QUANTILES },
     clickToWidget: { dialog, popup },
     webhookToScreen: webhook,
   };

@@ -18,34 +18,21 @@
 //   node scripts/bench/render.mjs [--runs 9] [--count 1000]
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright';
 import { build } from 'vite';
-import { CHROMIUM_ARGS, findChromium } from '../chromium.mjs';
+import { CHROMIUM_ARGS } from '../chromium.mjs';
+import { benchChromium, machine, option, quantile, QUANTILES } from './common.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pageDir = join(root, 'scripts/bench/render-page');
 const resultsFile = join(root, 'bench/results/render.json');
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
-  return value;
-}
 const options = { count: option('count', 1000), runs: option('runs', 9), warmups: 1 };
 
-/** Linear interpolation between closest ranks (numpy's default). */
-function quantile(samples, q) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
-}
 const stats = (samples) => ({ median: quantile(samples, 0.5), p90: quantile(samples, 0.9), min: Math.min(...samples), max: Math.max(...samples), samples });
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
@@ -83,14 +70,11 @@ async function bundle(outDir) {
   return { seconds: (performance.now() - started) / 1000, chunks: js.length };
 }
 
-const executablePath = findChromium();
-if (!executablePath) {
-  console.error('No Chromium found: install Debian\'s `chromium` package or set CHROMIUM_PATH. The benchmark never downloads a browser.');
-  process.exit(1);
-}
+const executablePath = benchChromium();
 
 const startedAt = performance.now();
-const loadBefore = loadavg()[0];
+const run = machine();
+const loadBefore = run.loadBefore;
 const outDir = await mkdtemp(join(tmpdir(), 'mrk-render-bench-'));
 let server;
 let browser;
@@ -118,16 +102,8 @@ try {
   const result = {
     benchmark: 'render',
     date: new Date().toISOString(),
-    environment: {
-      chromium: browser.version(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      cpus: cpus().length,
-      // Other work on the machine shows up as noise; this says how busy it was.
-      loadAverage1m: { before: loadBefore, after: loadavg()[0] },
-      gcBetweenRuns: raw.gcBetweenRuns,
-    },
-    options: { ...options, quantiles: 'linear interpolation between closest ranks' },
+    environment: run.finish(browser.version(), { gcBetweenRuns: raw.gcBetweenRuns }),
+    options: { ...options, quantiles: QUANTILES },
     text: raw.sampleText.div,
     mount: { div: stats(raw.mount.div), banner: stats(raw.mount.banner) },
     settled: { div: stats(raw.settled.div), banner: stats(raw.settled.banner) },
