@@ -11,7 +11,7 @@ export { cx, type PromptRootProps };
 const PromptView = lazy(() => import('./PromptView.js').then((m) => ({ default: m.PromptView })));
 
 /** Builds the compound parts of a prompt component (`Root`, `Icon`, `Message`, ...). */
-export function createPromptParts(slot: string, className: string, variant: PromptVariant) {
+export function createPromptParts(name: string, slot: string, className: string, variant: PromptVariant) {
   /**
    * Decides from the cached status alone whether a prompt is due; only then
    * loads and mounts the live view (prompt, flow, catalog). Once mounted it
@@ -19,8 +19,8 @@ export function createPromptParts(slot: string, className: string, variant: Prom
    */
   function Root(props: PromptRootProps) {
     const target = props.connection ?? props.connectionId;
-    if (target === undefined) throw new Error(`meld-reconnect-kit: a prompt needs a \`connectionId\` or a \`connection\`.`);
-    const { queryClient } = useReconnectKit(`${slot} prompt`);
+    if (target === undefined) throw new Error(`meld-reconnect-kit: <${name}> needs a \`connectionId\` or a \`connection\`.`);
+    const { queryClient } = useReconnectKit(name);
     const connection = usePromptConnection(target, queryClient);
     const decision = getStatusDecision(connection?.status, connection?.statusReason);
     const id = typeof target === 'string' ? target : target.id;

@@ -220,6 +220,15 @@ describe('ReconnectBanner behaviour', () => {
   });
 });
 
+describe('misuse', () => {
+  it('given no provider or no connection, should throw errors that name the component and the fix', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => render(<ReconnectBanner connectionId="c1" />)).toThrow(/`ReconnectBanner` must be used inside <ReconnectKitProvider>/);
+    expect(() => render(<LinkNewAccountsPrompt connectionId="c1" />)).toThrow(/`LinkNewAccountsPrompt` must be used inside <ReconnectKitProvider>/);
+    expect(() => kit(<ReconnectBanner />)).toThrow(/<ReconnectBanner> needs a `connectionId` or a `connection`/);
+  });
+});
+
 describe('ConnectionStatusBadge words', () => {
   it('given a catalog that puts the status first, should keep its word order', () => {
     const connection = aConnection({ id: 'b2', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' });

@@ -11,4 +11,4 @@ export type LinkNewAccountsPromptProps = PromptRootProps;
  * @example
  * <LinkNewAccountsPrompt connectionId="conn_123" />
  */
-export const LinkNewAccountsPrompt = createPromptParts('new-accounts', 'mrk-new-accounts', 'new-accounts');
+export const LinkNewAccountsPrompt = createPromptParts('LinkNewAccountsPrompt', 'new-accounts', 'mrk-new-accounts', 'new-accounts');

@@ -20,4 +20,4 @@ export type ReconnectBannerProps = PromptRootProps;
  * @example
  * <ReconnectBanner connectionId="conn_123" />
  */
-export const ReconnectBanner = createPromptParts('banner', 'mrk-banner', 'banner');
+export const ReconnectBanner = createPromptParts('ReconnectBanner', 'banner', 'mrk-banner', 'banner');
