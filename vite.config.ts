@@ -8,6 +8,12 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+// Tests in a real browser wait on Chromium, loopback servers and cross-origin
+// frames; a CI machine under load can miss a deadline once. One retry, and
+// `npm test` names every test that passed only on its retry (marked ~), so a
+// flaky test is seen, not hidden; a test that fails twice fails the run.
+const BROWSER_RETRY = 1;
+
 // Vitest mutates the browser config it is given, so each project gets its own.
 function chromium() {
   const executablePath = findChromium();
@@ -70,6 +76,7 @@ export default defineConfig({
           setupFiles: ['test/setup/browser.ts'],
           // The files share one loopback host and reset it; run them one after another.
           fileParallelism: false,
+          retry: BROWSER_RETRY,
           browser: chromium(),
         },
       },
@@ -78,6 +85,7 @@ export default defineConfig({
         test: {
           name: 'storybook',
           root,
+          retry: BROWSER_RETRY,
           browser: chromium(),
         },
       },
@@ -115,6 +123,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.e2e.ts'],
           // Each file starts the demo stack (demo/launch.mjs) and Playwright's Chromium; one at a time.
           fileParallelism: false,
+          retry: BROWSER_RETRY,
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check the project has, in order, ending non-zero on any
-// failure. Vitest runs write JSON reports so the last line can sum them:
-// "N passed, N failed".
+// failure. Vitest runs write a small report (scripts/summaryReporter.mjs) so
+// the summary can sum them, "N passed, N failed", and name what failed or
+// passed only on a retry.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,17 +48,19 @@ function vitest(label, projects, options = {}) {
   const ok = run(
     label,
     bin('vitest'),
-    ['run', ...projectArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
-    options,
+    ['run', ...projectArgs, '--reporter=default', '--reporter=./scripts/summaryReporter.mjs'],
+    { ...options, extraEnv: { ...options.extraEnv, MRK_SUMMARY_FILE: report } },
   );
   const last = results.at(-1);
   try {
-    const json = JSON.parse(readFileSync(report, 'utf8'));
-    last.passed = json.numPassedTests;
-    last.failed = json.numFailedTests + (json.numFailedTestSuites ?? 0);
+    Object.assign(last, JSON.parse(readFileSync(report, 'utf8')));
   } catch {
-    if (!last.skipped) last.failed = 1; // the runner crashed before reporting
+    if (!last.skipped) {
+      last.failed = 1;
+      last.failures = ['the runner ended before reporting (see its output above)'];
+    }
   }
+  if (!last.ok && !last.skipped && last.failed === 0) last.failures = ['Vitest ended non-zero with every test passing (see its output above)'];
   return ok;
 }
 
@@ -91,10 +94,14 @@ for (const r of results) {
   const state = r.skipped ? 'SKIP' : r.ok ? 'ok  ' : 'FAIL';
   const counts = r.passed === undefined ? '' : `  (${r.passed} passed, ${r.failed} failed)`;
   console.log(`  ${state} ${r.label.padEnd(44)} ${r.seconds.toFixed(1).padStart(6)} s${counts}`);
+  for (const line of r.failures ?? []) console.log(`         x ${line}`);
+  for (const line of r.flaky ?? []) console.log(`         ~ flaky: ${line}`);
 }
 const passed = results.reduce((n, r) => n + (r.passed ?? 0), 0);
 const failed = results.reduce((n, r) => n + (r.failed ?? 0), 0);
+const flaky = results.reduce((n, r) => n + (r.flaky?.length ?? 0), 0);
 const failedSteps = results.filter((r) => !r.ok).length;
 if (failedSteps > 0) console.log(`\n${failedSteps} step(s) failed.`);
-console.log(`${passed} passed, ${failed + (failed === 0 ? failedSteps : 0)} failed`);
+const retried = flaky > 0 ? ` (${flaky} only on a retry, marked ~ above)` : '';
+console.log(`${passed} passed${retried}, ${failed + (failed === 0 ? failedSteps : 0)} failed`);
 process.exit(failedSteps > 0 ? 1 : 0);
