@@ -4,7 +4,7 @@ import { ReconnectBanner, es, useReconnectPrompt, type Connection } from '../src
 import { aConnection, INSTITUTION, INSTITUTION_MESSAGE, LAST_AGGREGATED_AT } from './support/connections.js';
 import { buttonNames, findPrompt, text } from './support/expectations.js';
 import type { HostScenario } from './support/hostMock.js';
-import { kit, kitOf } from './support/kit.js';
+import { kit, kitOf, type KitParameters } from './support/kit.js';
 import { findWidgetDialog, press, rgb, waitForState } from './support/play.js';
 import { createRowStories } from './support/rowStories.js';
 
@@ -36,7 +36,7 @@ const LOGIN = aConnection({ id: 'conn_login', status: 'RECONNECT_REQUIRED', stat
 const repairRoute = (connection: Connection) => `POST /connections/${connection.id}/repair`;
 
 /** A story about one connection on its own host backend. */
-function aboutConnection(connection: Connection, host: Omit<HostScenario, 'connections'> = {}, extra: { timeoutMs?: number; withoutStartNewConnection?: boolean } = {}) {
+function aboutConnection(connection: Connection, host: Omit<HostScenario, 'connections'> = {}, extra: Omit<KitParameters, 'host'> = {}) {
   return {
     args: { connectionId: connection.id },
     parameters: kit({ host: { connections: [connection], ...host }, ...extra }),
@@ -142,6 +142,26 @@ export const FlowVerified: Story = {
     await expect(banner.querySelector('[data-icon]')).toHaveAttribute('data-icon', 'success');
     await expect(buttonNames(banner)).toEqual([]);
     await expect(kitOf(context).onEvent.mock.calls.map(([event]) => event.type)).toContain('verified');
+  },
+};
+
+/**
+ * The widget said "done" but no webhook and no read confirmed the repair
+ * within the provider's `verification.timeoutMs` (shortened to 1.5 s here):
+ * the banner says so, politely, and updates by itself when the bank answers.
+ */
+export const FlowUnconfirmed: Story = {
+  ...aboutConnection(LOGIN, { widget: 'complete', outcome: 'unchanged' }, { verification: { timeoutMs: 1_500, delaysMs: [300] } }),
+  play: async (context) => {
+    const { canvasElement } = context;
+    await press(canvasElement, 'action.reconnect');
+    const banner = await waitForState(canvasElement, 'unconfirmed');
+    await expect(banner).toHaveAttribute('role', 'status');
+    await expect(banner).toHaveAttribute('data-severity', 'info');
+    await expect(banner).not.toHaveAttribute('aria-busy', 'true');
+    await expect(within(banner).getByText(text('prompt.unconfirmed'))).toBeVisible();
+    await expect(buttonNames(banner)).toEqual([text('action.dismiss')]);
+    await expect(kitOf(context).onEvent.mock.calls.map(([event]) => event.type)).toContain('unconfirmed');
   },
 };
 
@@ -356,7 +376,7 @@ export const BrandFintech: Story = {
   },
 };
 
-/** The dark purple "midnight" brand: only `--mrk-*` tokens (stories/themes/midnight.css). */
+/** The dark purple "midnight" brand: only `--mrk-*` tokens (stories/themes/midnight.css), on the banner and on the widget dialog. */
 export const BrandMidnight: Story = {
   ...aboutConnection(LOGIN),
   globals: { theme: 'midnight' },
@@ -364,6 +384,15 @@ export const BrandMidnight: Story = {
     const banner = await waitForState(canvasElement, 'reconnect');
     await expect(getComputedStyle(banner).borderRadius).toBe('4px');
     await expect(getComputedStyle(banner).backgroundColor).toBe(rgb('#4a1830'));
+    // The provider's `widget.container` attaches the dialog inside the branded frame: it takes the brand too.
+    await press(canvasElement, 'action.reconnect');
+    const dialog = await findWidgetDialog();
+    await expect(getComputedStyle(dialog).backgroundColor).toBe(rgb('#1a1530'));
+    await expect(getComputedStyle(dialog).borderTopLeftRadius).toBe('6px');
+    const close = within(dialog).getByRole('button', { name: text('widget.close') });
+    await expect(getComputedStyle(close).color).toBe(rgb('#f1edff'));
+    await userEvent.click(close);
+    await waitForState(canvasElement, 'reconnect');
   },
 };
 

@@ -14,6 +14,15 @@ export interface WidgetSettings {
   allowedHosts?: readonly string[] | undefined;
   /** Origins besides the widget URL's own whose messages count. */
   allowedOrigins?: readonly string[] | undefined;
+  /**
+   * Where the widget dialog is attached. Defaults to `document.body`; the
+   * dialog then takes only the launcher's `data-mrk-theme`. If brand tokens
+   * (`--mrk-*`) are set on a wrapper rather than on `:root`, attach the dialog
+   * inside it so it inherits them: an element, or a function given the element
+   * that launched the widget (e.g. `(launcher) => launcher?.closest('.brand')`).
+   * A modal dialog shows on top of the page wherever it is attached.
+   */
+  container?: HTMLElement | ((launcher: HTMLElement | null) => HTMLElement | null | undefined) | undefined;
 }
 
 /** How long the kit waits to confirm a repair after the widget completes. */

@@ -20,7 +20,7 @@ interface CommonProps {
   onEvent?: ((event: ReconnectKitEvent) => void) | undefined;
   /** Replaces any of the kit's strings. */
   messages?: Partial<Messages> | undefined;
-  /** How the widget opens: mode, extra allowed hosts and origins. */
+  /** How the widget opens: mode, extra allowed hosts and origins, where its dialog is attached. */
   widget?: WidgetSettings | undefined;
   /** How long flows wait to confirm a repair after the widget completes (default 30 s). */
   verification?: VerificationSettings | undefined;
@@ -123,9 +123,10 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
   const widgetMode = widget?.mode;
   const allowedHosts = widget?.allowedHosts;
   const allowedOrigins = widget?.allowedOrigins;
+  const widgetContainer = widget?.container;
   const widgetSettings = useMemo(
-    () => ({ mode: widgetMode, allowedHosts, allowedOrigins }),
-    [widgetMode, allowedHosts, allowedOrigins],
+    () => ({ mode: widgetMode, allowedHosts, allowedOrigins, container: widgetContainer }),
+    [widgetMode, allowedHosts, allowedOrigins, widgetContainer],
   );
 
   const value = useMemo(

@@ -62,6 +62,7 @@ export function openFlowWidget(ctx: FlowContext, options: OpenFlowWidgetOptions)
       mode,
       popupWindow: options.popupWindow,
       returnFocusTo: options.returnFocusTo,
+      container: (typeof widget.container === 'function' ? widget.container(options.returnFocusTo) : widget.container) ?? undefined,
       title,
       closeLabel: t('widget.close'),
       allowedHosts: widget.allowedHosts,

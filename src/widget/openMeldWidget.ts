@@ -98,6 +98,8 @@ function layout(dialog: HTMLDialogElement, frame: HTMLIFrameElement, narrow: boo
     overflow: 'hidden',
     'box-sizing': 'border-box',
     background: 'var(--mrk-widget-bg, #fff)',
+    // The close button inherits this; without it a dark theme drew a black X on a dark dialog.
+    color: 'var(--mrk-on-surface, CanvasText)',
     'border-radius': narrow ? '0' : 'var(--mrk-widget-radius, 12px)',
     width: narrow ? '100vw' : '360px',
     height: narrow ? '100dvh' : 'calc(640px + 44px)',
@@ -171,10 +173,13 @@ function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: 
   body.style.setProperty('overflow', 'hidden');
   const returnFocusTo = options.returnFocusTo ?? (doc.activeElement instanceof HTMLElement ? doc.activeElement : null);
 
-  // The dialog lives at the end of <body>: it follows the launching element's theme.
-  const theme = returnFocusTo?.closest('[data-mrk-theme]')?.getAttribute('data-mrk-theme');
-  if (theme) dialog.setAttribute('data-mrk-theme', theme);
-  (options.container ?? body).append(dialog);
+  // Attached outside the launcher's themed ancestor (by default at the end of
+  // <body>), the dialog takes that theme itself; attached inside it, it inherits
+  // the theme and any brand tokens set there, which its own attribute would reset.
+  const container = options.container ?? body;
+  const themed = returnFocusTo?.closest('[data-mrk-theme]');
+  if (themed && !themed.contains(container)) dialog.setAttribute('data-mrk-theme', themed.getAttribute('data-mrk-theme') ?? '');
+  container.append(dialog);
   if (typeof dialog.showModal === 'function') dialog.showModal();
   else dialog.setAttribute('open', ''); // environments without <dialog> support
   close.focus();

@@ -1,6 +1,6 @@
 import type { Decorator } from '@storybook/react-vite';
 import { useState, type ReactNode } from 'react';
-import { ReconnectKitProvider, es } from '../../src/index.js';
+import { ReconnectKitProvider, es, type WidgetSettings } from '../../src/index.js';
 import { findKit, type KitFixture } from './kit.js';
 
 /**
@@ -80,13 +80,18 @@ export function ThemeFrame(props: { theme?: unknown; direction?: unknown; locale
 /** The provider a host app would render, wired to the story's fixture. */
 function KitProvider({ fixture, locale, children }: { fixture: KitFixture; locale: unknown; children: ReactNode }) {
   // The stand-in widget is served by Storybook itself, so its host must be allowed.
-  const [widget] = useState(() => ({ allowedHosts: [window.location.host] }));
+  // The dialog attaches inside the story's frame, so the toolbar's brand themes reach it too.
+  const [widget] = useState<WidgetSettings>(() => ({
+    allowedHosts: [window.location.host],
+    container: (launcher) => launcher?.closest<HTMLElement>('.sb-kit-frame'),
+  }));
   const { parameters } = fixture;
   const spanish = locale === 'es';
   return (
     <ReconnectKitProvider
       baseUrl={fixture.host.baseUrl}
       timeoutMs={parameters.timeoutMs}
+      verification={parameters.verification}
       queryClient={fixture.queryClient}
       broadcastChannel={false}
       widget={widget}

@@ -5,7 +5,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { action } from 'storybook/actions';
 import { fn, type Mock } from 'storybook/test';
-import type { Connection, DismissStorage, ReconnectKitEvent } from '../../src/index.js';
+import type { Connection, DismissStorage, ReconnectKitEvent, VerificationSettings } from '../../src/index.js';
 import { createHostMock, type HostMock, type HostScenario } from './hostMock.js';
 
 export interface KitParameters {
@@ -15,6 +15,8 @@ export interface KitParameters {
   withoutStartNewConnection?: boolean | undefined;
   /** The host client's per-call timeout. */
   timeoutMs?: number | undefined;
+  /** The provider's verification limits (how long the kit waits to confirm a repair). */
+  verification?: VerificationSettings | undefined;
 }
 
 /** Dismissals kept per story, so that a snooze never leaks into another story or a reload. */

@@ -97,3 +97,18 @@ export function elementsWithStyleAttribute(root: Element): Element[] {
 export function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** WCAG contrast ratio of two computed colours (`rgb(r, g, b)`, opaque). */
+export function contrastRatio(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const channels = color.match(/\d+(\.\d+)?/g)?.slice(0, 3).map(Number);
+    if (!channels || channels.length < 3) throw new Error(`not an rgb() colour: ${color}`);
+    const [r, g, bl] = channels.map((c) => {
+      const s = c / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}

@@ -15,6 +15,7 @@ import {
 import {
   aConnection,
   axeViolations,
+  contrastRatio,
   connectionsForEveryRow,
   elementsWithStyleAttribute,
   emulateMedia,
@@ -22,7 +23,7 @@ import {
   renderKit,
   type Violation,
 } from './componentHarness.js';
-import { hold, hostState, release, resetHost } from './fakeHost.js';
+import { HOST_PORT, hold, hostState, release, resetHost } from './fakeHost.js';
 
 const THEMES = [
   { name: 'light', theme: undefined, colorScheme: 'light', surface: '#ffffff' },
@@ -51,6 +52,9 @@ async function violationsInEveryTheme(themed: HTMLElement, target: Element): Pro
   }
   return found;
 }
+
+/** `#rrggbb` as a computed colour. */
+const rgbOf = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 const NO_VIOLATIONS = Object.fromEntries(THEMES.map(({ name }) => [name, []]));
 
@@ -358,6 +362,61 @@ describe('keyboard and focus', () => {
     }
     await userEvent.keyboard('!');
     expect((input as HTMLInputElement).value).toBe('rent!');
+  });
+});
+
+describe('the widget dialog and brand tokens set on a wrapper', () => {
+  const INK = 'rgb(122, 16, 64)';
+  let brand: HTMLStyleElement;
+  beforeEach(() => {
+    brand = document.createElement('style');
+    brand.textContent = `.test-brand { --mrk-on-surface: ${INK}; --mrk-widget-radius: 3px; }`;
+    document.head.append(brand);
+  });
+  afterEach(() => brand.remove());
+
+  async function openFrom(id: string, widget: Record<string, unknown>): Promise<HTMLDialogElement> {
+    await resetHost([broken(id)]);
+    const { container, wrapper } = renderKit(<ReconnectBanner connection={broken(id)} />, { widget: { allowedHosts: [HOST_PORT], ...widget } });
+    wrapper.classList.add('test-brand');
+    await findBannerInState(container, 'reconnect');
+    await userEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await findBannerInState(container, 'widget-open');
+    return document.querySelector('dialog')!;
+  }
+
+  it('given widget.container picks the branded wrapper, should attach the dialog there, modal, with the brand\'s tokens', async () => {
+    const dialog = await openFrom('b1', { container: (launcher: HTMLElement | null) => launcher?.closest('.test-brand') });
+    expect(dialog.parentElement?.classList.contains('test-brand')).toBe(true);
+    expect(dialog.matches(':modal')).toBe(true);
+    expect(getComputedStyle(dialog.querySelector('[data-slot="widget-close"]')!).color).toBe(INK);
+    expect(getComputedStyle(dialog).borderTopLeftRadius).toBe('3px');
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(document.querySelector('dialog')).toBeNull());
+    expect(focused()).toBe('button "Reconnect"');
+  });
+
+  it.each(THEMES)('given the $name theme, should draw the close button in the theme\'s text colour (at least 3:1 on the dialog)', async ({ theme, colorScheme, surface }) => {
+    if (theme) document.documentElement.setAttribute('data-mrk-theme', theme);
+    await emulateMedia([{ name: 'prefers-color-scheme', value: colorScheme }]);
+    try {
+      const dialog = await openFrom(`b-${theme ?? 'light'}`, {});
+      const dialogStyle = getComputedStyle(dialog);
+      expect(dialogStyle.backgroundColor).toBe(rgbOf(surface));
+      const ink = getComputedStyle(dialog.querySelector('[data-slot="widget-close"]')!).color;
+      expect(contrastRatio(ink, dialogStyle.backgroundColor)).toBeGreaterThanOrEqual(3);
+      await userEvent.keyboard('{Escape}');
+    } finally {
+      document.documentElement.removeAttribute('data-mrk-theme');
+    }
+  });
+
+  it('given no widget.container, should attach the dialog to <body>, where a wrapper\'s tokens do not reach', async () => {
+    const dialog = await openFrom('b2', {});
+    expect(dialog.parentElement).toBe(document.body);
+    expect(getComputedStyle(dialog.querySelector('[data-slot="widget-close"]')!).color).not.toBe(INK);
+    expect(getComputedStyle(dialog).borderTopLeftRadius).toBe('12px');
+    await userEvent.keyboard('{Escape}');
   });
 });
 
