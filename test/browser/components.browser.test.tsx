@@ -11,6 +11,7 @@ import {
   defaultMessages,
   es,
   formatMessage,
+  openMeldWidget,
 } from '../../src/index.js';
 import {
   aConnection,
@@ -23,7 +24,7 @@ import {
   renderKit,
   type Violation,
 } from './componentHarness.js';
-import { HOST_PORT, hold, hostState, release, resetHost } from './fakeHost.js';
+import { HOST_PORT, hold, hostState, release, resetHost, widgetUrl } from './fakeHost.js';
 
 const THEMES = [
   { name: 'light', theme: undefined, colorScheme: 'light', surface: '#ffffff' },
@@ -408,6 +409,27 @@ describe('the widget dialog and brand tokens set on a wrapper', () => {
       await userEvent.keyboard('{Escape}');
     } finally {
       document.documentElement.removeAttribute('data-mrk-theme');
+    }
+  });
+
+  it('given openMeldWidget unstyled from a dark region, should still colour the dialog from the stylesheet, with no inline style', async () => {
+    const region = document.createElement('div');
+    region.setAttribute('data-mrk-theme', 'dark');
+    const launcher = document.createElement('button');
+    region.append(launcher);
+    document.body.append(region);
+    const handle = openMeldWidget({ widgetUrl: widgetUrl(), allowedHosts: [HOST_PORT], unstyled: true, returnFocusTo: launcher });
+    try {
+      const dialog = handle.element!;
+      expect(dialog.getAttribute('data-mrk-theme')).toBe('dark');
+      expect(elementsWithStyleAttribute(dialog)).toEqual([]);
+      const background = getComputedStyle(dialog).backgroundColor;
+      expect(background).toBe(rgbOf('#15181d'));
+      const ink = getComputedStyle(dialog.querySelector('[data-slot="widget-close"]')!).color;
+      expect(contrastRatio(ink, background)).toBeGreaterThanOrEqual(3);
+    } finally {
+      handle.close();
+      region.remove();
     }
   });
 
