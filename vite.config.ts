@@ -8,6 +8,17 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+// React 18 for the react18 project, installed into test/react18 by `npm test`.
+const react18 = `${root}test/react18/node_modules/`;
+const REACT_18_ALIASES = [
+  { find: /^react$/, replacement: `${react18}react/index.js` },
+  { find: /^react\/(.*)$/, replacement: `${react18}react/$1` },
+  { find: /^react-dom$/, replacement: `${react18}react-dom/index.js` },
+  { find: /^react-dom\/(.*)$/, replacement: `${react18}react-dom/$1` },
+  // Its CommonJS `main` would require React 19 past the aliases; the ES build goes through them.
+  { find: /^@testing-library\/react$/, replacement: `${root}node_modules/@testing-library/react/dist/@testing-library/react.esm.js` },
+];
+
 // Tests in a real browser wait on Chromium, loopback servers and cross-origin
 // frames; a CI machine under load can miss a deadline once. One retry, and
 // `npm test` names every test that passed only on its retry (marked ~), so a
@@ -62,8 +73,23 @@ export default defineConfig({
           root,
           environment: 'jsdom',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/package/**', 'test/server/**', 'test/testing/**'],
+          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/package/**', 'test/server/**', 'test/testing/**', 'test/react18/**'],
           setupFiles: ['test/setup/unit.ts'],
+        },
+      },
+      {
+        // The same React tests against React 18 (the peer range is ^18 || ^19):
+        // react and react-dom resolve to test/react18's install, and the
+        // libraries that import React are inlined so they get it too.
+        plugins: [react()],
+        resolve: { alias: REACT_18_ALIASES },
+        test: {
+          name: 'react18',
+          root,
+          environment: 'jsdom',
+          include: ['test/react18/**/*.test.tsx', 'test/components/**/*.test.tsx', 'test/hooks/**/*.test.tsx'],
+          setupFiles: ['test/setup/unit.ts'],
+          server: { deps: { inline: [/@tanstack\/react-query/, /@testing-library\/react/] } },
         },
       },
       {

@@ -71,6 +71,9 @@ run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run('typecheck (demo)', bin('tsc'), ['-p', 'demo/tsconfig.json', '--noEmit']);
 run('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 vitest('unit tests (jsdom)', ['unit']);
+// The peer range says React 18 too: the component and hook tests again, on React 18 (test/react18).
+run('install React 18 (test/react18)', 'npm', ['ci', '--prefix', 'test/react18', '--no-audit', '--no-fund', '--loglevel=error']);
+vitest('React 18 (components and hooks, jsdom)', ['react18'], { needs: ['install React 18 (test/react18)'] });
 vitest('server tests (Node, Redis)', ['server']);
 run('build', 'npm', ['run', '--silent', 'build']);
 run('publint', bin('publint'), ['--strict'], { needs: ['build'] });

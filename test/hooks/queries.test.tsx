@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse, delay } from 'msw';
-import { StrictMode } from 'react';
+import { StrictMode, version as reactVersion } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ReconnectKitProvider,
@@ -112,7 +112,7 @@ describe('useConnection / useConnections', () => {
     expect(consoleError).not.toHaveBeenCalled();
   });
 
-  it('given StrictMode, should still make one request', async () => {
+  it('given StrictMode, should still make one request (two in React 18, which remounts before the first answer)', async () => {
     resetFake([aConnection({ id: 'c1' })]);
     renderWithKit(
       <StrictMode>
@@ -121,7 +121,10 @@ describe('useConnection / useConnections', () => {
       </StrictMode>,
     );
     await screen.findAllByText('c1: ACTIVE/-');
-    expect(fake.count('GET /connections/c1')).toBe(1);
+    // React 18's development-only unmount and remount drops the last observer while the read is in
+    // flight; TanStack Query cancels it (the kit passes its signal on) and reads again. Production
+    // renders once.
+    expect(fake.count('GET /connections/c1')).toBe(reactVersion.startsWith('18.') ? 2 : 1);
   });
 });
 
