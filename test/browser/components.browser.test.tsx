@@ -394,7 +394,7 @@ describe('the widget dialog and brand tokens set on a wrapper', () => {
     expect(getComputedStyle(dialog).borderTopLeftRadius).toBe('3px');
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(document.querySelector('dialog')).toBeNull());
-    expect(focused()).toBe('button "Reconnect"');
+    await waitFor(() => expect(focused()).toBe('button "Reconnect"'));
   });
 
   it.each(THEMES)('given the $name theme, should draw the close button in the theme\'s text colour (at least 3:1 on the dialog)', async ({ theme, colorScheme, surface }) => {
