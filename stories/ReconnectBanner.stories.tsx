@@ -58,7 +58,7 @@ export const LoginRequired: Story = {
     await expect(banner).toHaveAttribute('data-state', 'reconnect');
     await expect(banner).toHaveAttribute('data-severity', 'critical');
     await expect(within(banner).getByText(text('prompt.reconnect'))).toBeVisible();
-    const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(LAST_AGGREGATED_AT));
+    const date = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(LAST_AGGREGATED_AT));
     await expect(within(banner).getByText(text('prompt.last-updated', undefined, { date }))).toBeVisible();
     await expect(host.count(repairRoute(LOGIN))).toBe(0);
 

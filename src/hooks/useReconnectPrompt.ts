@@ -11,6 +11,7 @@ import { loadFlowRuntime } from './loadFlowRuntime.js';
 import { getKitState } from './kitState.js';
 import { isPromptDue, usePromptConnection, type PromptVariant } from './promptConnection.js';
 import { useReconnectKit, type DismissStorage } from './ReconnectKitContext.js';
+import { useHydrated } from './useHydrated.js';
 import { useReconnectFlow, type UseReconnectFlowResult } from './useReconnectFlow.js';
 import { useRefreshConnection } from './useRefreshConnection.js';
 
@@ -83,7 +84,11 @@ export interface UseReconnectPromptResult {
   message: string;
   /** The institution's own message (INSTITUTION_ACTION_REQUIRED), as plain text. */
   detail: string | undefined;
-  /** For prompts about stale data: "Last updated {date}", from `successfullyAggregatedAt`, in the provider's locale. */
+  /**
+   * For prompts about stale data: "Last updated {date}", from `successfullyAggregatedAt`, in the
+   * provider's `locale` (English by default) and the customer's time zone (UTC while server
+   * rendering and hydrating, so the HTML matches).
+   */
   lastUpdated: string | undefined;
   /** `assertive` only when an action the customer just started failed. */
   politeness: 'polite' | 'assertive';
@@ -125,11 +130,17 @@ const INFO: ReadonlySet<PromptState> = new Set(['verified', 'refreshed', 'reques
 const SOFT: ReadonlySet<PromptState> = new Set(['expiring-soon', 'new-accounts', 'temporary-outage', 'institution-repairing', 'refresh-on-demand']);
 const DISMISSIBLE: ReadonlySet<PromptState> = new Set([...SOFT, 'reconnect', 'partial-data', 'partial-data-persists', 'institution-action', 'start-new-connection', 'choose-another-institution', 'unconfirmed', 'failed']);
 
-function lastUpdatedText(at: string | null | undefined, locale: string | undefined, template: string): string | undefined {
+/**
+ * The date in the catalog's locale (English unless the provider says), never the
+ * runtime's, so a server and a browser set to other languages write the same;
+ * in UTC until hydrated (the server cannot know the customer's zone), then in
+ * the customer's own time zone.
+ */
+function lastUpdatedText(at: string | null | undefined, locale: string | undefined, timeZone: string | undefined, template: string): string | undefined {
   const date = at ? new Date(at) : undefined;
   if (!date || Number.isNaN(date.getTime())) return undefined;
   try {
-    return formatMessage(template, { date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date) });
+    return formatMessage(template, { date: new Intl.DateTimeFormat(locale ?? 'en', { dateStyle: 'medium', timeZone }).format(date) });
   } catch {
     return undefined; // an invalid locale tag
   }
@@ -169,6 +180,7 @@ export function useReconnectPrompt(
   const connectionId = typeof target === 'string' ? target : target.id;
   const connection = usePromptConnection(target, queryClient);
   const decision = getStatusDecision(connection?.status, connection?.statusReason);
+  const hydrated = useHydrated();
   const flow = useReconnectFlow(connectionId);
   const refresh = useRefreshConnection();
   const [refreshedAt, setRefreshedAt] = useState<number | undefined>(undefined);
@@ -201,7 +213,7 @@ export function useReconnectPrompt(
 
   // Read fresh on every render: cheap, and a dismissal elsewhere is seen at once.
   void dismissals;
-  if (DISMISSIBLE.has(state) && isDismissed(getKitState(queryClient).dismissed, dismissStorage, connectionId, state, mountedAt)) state = 'hidden';
+  if (DISMISSIBLE.has(state) && isDismissed(getKitState(queryClient).dismissed, hydrated ? dismissStorage : null, connectionId, state, mountedAt)) state = 'hidden';
 
   const startNew = options.onStartNewConnection ?? kit.onStartNewConnection;
   const offered = ((): PromptAction[] => {
@@ -326,7 +338,7 @@ export function useReconnectPrompt(
     visible: state !== 'hidden',
     message,
     detail: state === 'institution-action' ? connection?.institutionMessage : undefined,
-    lastUpdated: STALE.has(state) ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, t('prompt.last-updated')) : undefined,
+    lastUpdated: STALE.has(state) ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, hydrated ? undefined : 'UTC', t('prompt.last-updated')) : undefined,
     politeness,
     actions,
     dismissible: DISMISSIBLE.has(state),

@@ -2,6 +2,7 @@ import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { getStatusDecision } from '../core/getStatusDecision.js';
 import { isPromptDue, usePromptConnection, type PromptVariant } from '../hooks/promptConnection.js';
 import { useReconnectKit } from '../hooks/ReconnectKitContext.js';
+import { useHydrated } from '../hooks/useHydrated.js';
 import type { PromptActionId } from '../hooks/useReconnectPrompt.js';
 import { hasRedirectState } from '../widget/redirectState.js';
 import { cx, useParts, type PromptRootProps } from './context.js';
@@ -24,7 +25,9 @@ export function createPromptParts(name: string, slot: string, className: string,
     const connection = usePromptConnection(target, queryClient);
     const decision = getStatusDecision(connection?.status, connection?.statusReason);
     const id = typeof target === 'string' ? target : target.id;
-    const due = isPromptDue(decision.prompt, variant, props.showOutages) || hasRedirectState(id);
+    // A return from the widget in redirect mode is in sessionStorage, which the server cannot see.
+    const returning = useHydrated() && hasRedirectState(id);
+    const due = isPromptDue(decision.prompt, variant, props.showOutages) || returning;
     const [engaged, setEngaged] = useState(due);
     if (due && !engaged) setEngaged(true);
     if (!engaged && !due) return null;
