@@ -80,6 +80,14 @@ describe('the packed package', () => {
     expect(files.sort()).toEqual(['README.md', 'dist', 'package.json']);
   });
 
+  it('should mark the React entry, and only it, as client code for React Server Components (Next.js App Router)', () => {
+    const dist = join(scratch, 'node_modules', 'meld-reconnect-kit', 'dist');
+    expect(readFileSync(join(dist, 'index.js'), 'utf8')).toMatch(/^["']use client["'];/);
+    for (const entry of ['core/index.js', 'server/index.js', 'testing/index.js']) {
+      expect(readFileSync(join(dist, entry), 'utf8'), entry).not.toMatch(/^["']use client["']/);
+    }
+  });
+
   it('given a plain Node ESM script, should import core and the root entry', () => {
     writeFileSync(
       join(scratch, 'check.mjs'),
