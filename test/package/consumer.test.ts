@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
+import { viteProductionBuild } from './packedPackage.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 let scratch: string;
@@ -115,14 +115,7 @@ describe('the packed package', () => {
        const d = getStatusDecision('ACTIVE', 'ACCESS_EXPIRING_SOON');
        document.getElementById('out').textContent = d.prompt + ' ' + isOperationAllowed('repair', 'EXPIRED');`,
     );
-    // A host's `vite build` runs with NODE_ENV unset, i.e. production; Vitest sets it to 'test'.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist' } });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await viteProductionBuild(app);
     const assets = join(app, 'dist', 'assets');
     const bundle = readdirSync(assets).map((file) => readFileSync(join(assets, file), 'utf8')).join('\n');
     expect(bundle).toContain('expiring-soon');

@@ -57,17 +57,25 @@ export function moduleGraph(entry: string): Set<string> {
   return seen;
 }
 
+/**
+ * `vite build` of `app` into `app/dist` as a host's build runs it: NODE_ENV
+ * unset, i.e. production (Vitest sets it to 'test').
+ */
+export async function viteProductionBuild(app: string, options: { minify?: boolean } = {}): Promise<void> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist', minify: options.minify ?? true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
 /** Builds `app` (with `main` as its only module) for the browser with Vite in production mode; the JS it emits. */
 export async function viteBrowserBundle(app: string, main: string): Promise<string> {
   writeFileSync(join(app, 'index.html'), '<!doctype html><title>app</title><script type="module" src="./main.js"></script>');
   writeFileSync(join(app, 'main.js'), main);
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist', minify: false } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  await viteProductionBuild(app, { minify: false });
   const assets = join(app, 'dist', 'assets');
   return readdirSync(assets)
     .filter((f) => f.endsWith('.js'))

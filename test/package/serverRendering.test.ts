@@ -8,10 +8,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
-import { packPackage, type PackedPackage } from './packedPackage.js';
+import { packPackage, viteProductionBuild, type PackedPackage } from './packedPackage.js';
 
 // One module for both sides, as a host's page component would be: the same
 // connections (seeded into the QueryClient, as a host prefetches them on the
@@ -182,13 +181,7 @@ describe('server rendering (Node, React streaming renderer)', () => {
   it('given the HTML hydrated in Chromium, should match it with no hydration error, then work', async () => {
     writeFileSync(join(app, 'index.html'), '<!doctype html><html lang="en"><title>ssr</title><div id="root"></div><script type="module" src="./client.js"></script></html>');
     writeFileSync(join(app, 'client.js'), CLIENT);
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist' } });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await viteProductionBuild(app);
     const page = readFileSync(join(app, 'dist', 'index.html'), 'utf8').replace('<div id="root"></div>', `<div id="root">${rendered.html}</div>`);
     const repairs: string[] = [];
     server = createServer((req, res) => {
