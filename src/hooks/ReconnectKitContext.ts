@@ -4,7 +4,8 @@ import type { ReconnectKitEvent } from '../core/analytics.js';
 import type { HostApi } from '../core/createHostClient.js';
 import type { Connection } from '../core/types.js';
 import type { Messages } from '../i18n/messages.js';
-import type { WidgetMode } from '../widget/openMeldWidget.js';
+import type { WidgetMode } from '../core/reconnectMachine.js';
+import type { EngineSettings } from './enginePorts.js';
 
 /** How the kit opens Meld's widget, for every flow under a provider. */
 export interface WidgetSettings {
@@ -49,6 +50,20 @@ export interface ReconnectKitContextValue {
   dismissStorage: DismissStorage | null;
   /** BCP 47 language tag of the catalog in use, if the host set one. */
   locale: string | undefined;
+  /**
+   * The provider's reconnect engines: created on first use (by the module that
+   * runs them, so a page without a due prompt never loads it). Stable. Internal.
+   */
+  engines: EngineHolder;
+}
+
+/** Where a provider keeps its engine registry and the settings its engines act with. Internal. */
+export interface EngineHolder {
+  /** The provider's latest settings (updated after each commit). */
+  readonly settings: { readonly current: EngineSettings };
+  /** The cache the engines belong to (the settings' may be newer until the commit). */
+  readonly queryClient: QueryClient;
+  registry: unknown;
 }
 
 /** The part of Web Storage the kit uses to remember dismissed prompts. */

@@ -5,7 +5,8 @@ import { createHostClient, type HostApi, type HostClientOptions } from '../core/
 import type { Messages } from '../i18n/messages.js';
 import { bindHostApi, getKitState } from './kitState.js';
 import type { Connection } from '../core/types.js';
-import { ReconnectKitContext, type DismissStorage, type VerificationSettings, type WidgetSettings } from './ReconnectKitContext.js';
+import type { EngineSettings } from './enginePorts.js';
+import { ReconnectKitContext, type DismissStorage, type EngineHolder, type VerificationSettings, type WidgetSettings } from './ReconnectKitContext.js';
 
 interface CommonProps {
   children?: ReactNode;
@@ -129,8 +130,17 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
     [widgetMode, allowedHosts, allowedOrigins, widgetContainer],
   );
 
+  // Engines read the latest settings when they act, after this commit.
+  const settings = useRef<EngineSettings>({ queryClient, hostApi, messages, widget: widgetSettings, verification, emit, dismissStorage });
+  useEffect(() => {
+    settings.current = { queryClient, hostApi, messages, widget: widgetSettings, verification, emit, dismissStorage };
+  });
+  // One holder per cache: its engines are created on first use.
+  const engines = useMemo<EngineHolder>(() => ({ settings, queryClient, registry: undefined }), [queryClient]);
+
   const value = useMemo(
     () => ({
+      engines,
       hostApi,
       queryClient,
       messages,
@@ -141,7 +151,7 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
       dismissStorage,
       locale,
     }),
-    [hostApi, queryClient, messages, widgetSettings, verification, emit, startNewConnection, dismissStorage, locale],
+    [engines, hostApi, queryClient, messages, widgetSettings, verification, emit, startNewConnection, dismissStorage, locale],
   );
   const content = <ReconnectKitContext.Provider value={value}>{children}</ReconnectKitContext.Provider>;
   return queryClient === inContext ? content : <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;

@@ -108,8 +108,10 @@ export function applyStatusChange(
   }
 
   const { connectionId } = change;
+  // A connection known only from the host's object starts its cache entry from it.
+  const seed = state.seeds.get(connectionId);
   queryClient.setQueryData<Connection>(reconnectKitKeys.detail(connectionId), (old) =>
-    old ? patchConnection(old, change) : old,
+    old ? patchConnection(old, change) : seed ? patchConnection(seed, change) : old,
   );
   const list = queryClient.getQueryData<Connection[]>(reconnectKitKeys.list());
   if (list) {

@@ -2,14 +2,16 @@ import type { QueryClient } from '@tanstack/react-query';
 import { OperationNotAllowedError } from '../core/HostApiError.js';
 import { isOperationAllowed } from '../core/isOperationAllowed.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
+import { getKitState } from './kitState.js';
 import type { ConnectionOperation } from '../core/statuses.js';
 import type { Connection } from '../core/types.js';
 
-/** The connection as the cache knows it: its own entry, else the list. */
+/** The connection as the cache knows it: its own entry, else the list, else the object the host passed. */
 export function cachedConnection(client: QueryClient, connectionId: string): Connection | undefined {
   return (
     client.getQueryData<Connection>(reconnectKitKeys.detail(connectionId)) ??
-    client.getQueryData<Connection[]>(reconnectKitKeys.list())?.find((c) => c.id === connectionId)
+    client.getQueryData<Connection[]>(reconnectKitKeys.list())?.find((c) => c.id === connectionId) ??
+    getKitState(client).seeds.get(connectionId)
   );
 }
 
@@ -65,4 +67,37 @@ export function refetchIfStale(client: QueryClient, connectionId: string, error:
   if (kind === 'conflict' || kind === 'not-found') {
     void client.invalidateQueries({ queryKey: reconnectKitKeys.detail(connectionId) });
   }
+}
+
+/** Objects from the host already handed to the cache or the engines (see `useGivenConnection`). */
+const handedOver = new WeakSet<Connection>();
+
+/**
+ * For a view given a connection object: the object while it is newer than
+ * what the kit knows (the host changed it and it has not been handed over
+ * yet), else `undefined`. The first object a view is given only seeds what
+ * the kit knows: pushes and reads since win over it. Pair with
+ * `handOverConnection` in an effect. Internal.
+ */
+export function newerGiven(given: Connection | undefined, first: Connection | undefined): Connection | undefined {
+  return given !== undefined && given !== first && !handedOver.has(given) ? given : undefined;
+}
+
+/** Hands a newer object over (once): it replaces what the kit knows. */
+export function handOverConnection(client: QueryClient, given: Connection | undefined, first: Connection | undefined): void {
+  if (newerGiven(given, first) === undefined || given === undefined) return;
+  handedOver.add(given);
+  provideConnection(client, given);
+}
+
+/**
+ * The host passed a newer object for a connection (a prompt's or badge's
+ * `connection`): it replaces what the kit knows, for every view of it.
+ */
+export function provideConnection(client: QueryClient, connection: Connection): void {
+  const kit = getKitState(client);
+  kit.seeds.set(connection.id, connection);
+  const key = reconnectKitKeys.detail(connection.id);
+  if (client.getQueryData(key) !== undefined) client.setQueryData(key, connection);
+  else for (const listener of kit.seedListeners) listener(connection);
 }

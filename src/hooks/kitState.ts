@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { HostApi } from '../core/createHostClient.js';
 import type { ObservedStatus } from '../core/verifyRepair.js';
-import type { RepairSession } from '../core/types.js';
+import type { Connection, RepairSession } from '../core/types.js';
 
 /** The live stream's state. */
 export type ConnectionEventsState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unsupported';
@@ -26,6 +26,15 @@ export interface KitState {
   streams: Map<string, SharedStream>;
   /** Prompts dismissed for this session (per QueryClient, so a new provider starts clean). */
   dismissed: Set<string>;
+  /**
+   * Connections the host passed as objects (a prompt's `connection`), by id: what
+   * the kit knows of a connection it never read. A push to one of them starts its
+   * cache entry from it. Holding them here instead of in the query cache keeps
+   * mounting a long list of prompts cheap.
+   */
+  seeds: Map<string, Connection>;
+  /** Told when the host passes a newer object for a connection the cache does not hold. */
+  seedListeners: Set<(connection: Connection) => void>;
 }
 
 const states = new WeakMap<QueryClient, KitState>();
@@ -42,6 +51,8 @@ export function getKitState(client: QueryClient): KitState {
       channel: undefined,
       streams: new Map(),
       dismissed: new Set(),
+      seeds: new Map(),
+      seedListeners: new Set(),
     };
     states.set(client, state);
   }

@@ -1,32 +1,25 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
-import { reconnectKitKeys } from '../core/queryKeys.js';
-import type { PromptKind } from '../core/statuses.js';
+import { useEffect, useState } from 'react';
+import type { HostApi } from '../core/createHostClient.js';
 import type { Connection } from '../core/types.js';
+import { handOverConnection, newerGiven } from './connectionCache.js';
 import { connectionQueryOptions } from './queryOptions.js';
 
-/** Which prompts a component shows: `banner` (all but new accounts) or `new-accounts` (only those). */
-export type PromptVariant = 'banner' | 'new-accounts';
+export { isPromptDue } from '../core/derivePrompt.js';
+export type { PromptVariant } from '../core/reconnectMachine.js';
 
 /**
- * The connection a prompt is about: read through the kit's cache by id, or
- * the object the host passed (which seeds the cache, so pushed changes reach it).
+ * The connection a light view (a prompt's root, a badge) shows: read through
+ * the kit's cache by id, or the object the host passed. A new object from the
+ * host wins at once and replaces what the kit knows (for every view of it);
+ * until then pushed changes win over the object first given. Internal.
  */
-export function usePromptConnection(target: string | Connection, queryClient: QueryClient): Connection | undefined {
+export function useKnownConnection(target: string | Connection, queryClient: QueryClient, hostApi: HostApi): Connection | undefined {
   const given = typeof target === 'string' ? undefined : target;
   const connectionId = typeof target === 'string' ? target : target.id;
-  const query = useQuery({ ...connectionQueryOptions(connectionId), enabled: !given }, queryClient);
-  useEffect(() => {
-    if (given && !queryClient.getQueryData(reconnectKitKeys.detail(given.id))) {
-      queryClient.setQueryData(reconnectKitKeys.detail(given.id), given);
-    }
-  }, [given, queryClient]);
-  return query.data ?? given;
-}
-
-/** Whether the status table asks this kind of prompt to show anything (before dismissals and flows). */
-export function isPromptDue(prompt: PromptKind, variant: PromptVariant, showOutages: boolean | undefined): boolean {
-  if (prompt === 'none' || prompt === 'in-progress' || prompt === 'unknown') return false;
-  if (variant === 'new-accounts') return prompt === 'new-accounts';
-  return prompt !== 'new-accounts' && (prompt !== 'temporary-outage' || Boolean(showOutages));
+  const query = useQuery({ ...connectionQueryOptions(connectionId, { hostApi }), enabled: !given && connectionId !== '' }, queryClient);
+  const [first] = useState(given);
+  const newer = newerGiven(given, first);
+  useEffect(() => handOverConnection(queryClient, given, first), [given, first, queryClient]);
+  return newer ?? query.data ?? given;
 }

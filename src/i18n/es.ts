@@ -72,4 +72,5 @@ export const es: Messages = {
   'list.fix-all': 'Arreglarlas una tras otra',
   'list.progress': 'Arreglando {current} de {total}',
   'list.stop': 'Detener',
+  'list.next': 'Continuar con {institution}',
 };

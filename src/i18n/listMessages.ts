@@ -5,4 +5,5 @@ export const listMessages = {
   'list.fix-all': 'Fix them one after another',
   'list.progress': 'Fixing {current} of {total}',
   'list.stop': 'Stop',
+  'list.next': 'Continue with {institution}',
 } as const;

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { getStatusDecision } from '../core/getStatusDecision.js';
-import { isPromptDue, usePromptConnection, type PromptVariant } from '../hooks/promptConnection.js';
+import { isPromptDue, useKnownConnection, type PromptVariant } from '../hooks/promptConnection.js';
 import { useReconnectKit } from '../hooks/ReconnectKitContext.js';
 import { useHydrated } from '../hooks/useHydrated.js';
 import type { PromptActionId } from '../hooks/useReconnectPrompt.js';
@@ -21,8 +21,8 @@ export function createPromptParts(name: string, slot: string, className: string,
   function Root(props: PromptRootProps) {
     const target = props.connection ?? props.connectionId;
     if (target === undefined) throw new Error(`meld-reconnect-kit: <${name}> needs a \`connectionId\` or a \`connection\`.`);
-    const { queryClient } = useReconnectKit(name);
-    const connection = usePromptConnection(target, queryClient);
+    const { queryClient, hostApi } = useReconnectKit(name);
+    const connection = useKnownConnection(target, queryClient, hostApi);
     const decision = getStatusDecision(connection?.status, connection?.statusReason);
     const id = typeof target === 'string' ? target : target.id;
     // A return from the widget in redirect mode is in sessionStorage, which the server cannot see.

@@ -1,10 +1,10 @@
 import { useEffect, useRef } from 'react';
-import type { ReconnectFlowStatus } from '../hooks/useReconnectFlow.js';
+import { PROMPT_STATE_INFO } from '../core/promptStates.js';
+import type { ReconnectFlowStatus } from '../core/reconnectMachine.js';
 import { useReconnectPrompt } from '../hooks/useReconnectPrompt.js';
 import { cx, PartsContext, type PromptViewProps } from './context.js';
 
 const ENDED: ReadonlySet<ReconnectFlowStatus> = new Set(['verified', 'still-broken', 'unconfirmed', 'cancelled', 'failed']);
-const BUSY_STATES = new Set(['requesting', 'widget-open', 'verifying', 'refreshing']);
 
 /**
  * The live part of a prompt: the decided prompt, its flow and its root
@@ -30,18 +30,19 @@ export function PromptView(props: PromptViewProps) {
   } = props;
   const prompt = useReconnectPrompt(target, { variant, showOutages, onStartNewConnection });
 
-  const { status: flowStatus, start } = prompt.flow;
-  const startable = prompt.actions.some((a) => a.id === 'reconnect' || a.id === 'add-accounts');
+  const { status: flowStatus, attempt } = prompt.flow;
+  const startAction = prompt.actions.find((a) => (a.id === 'reconnect' || a.id === 'add-accounts') && !a.pending);
   useEffect(() => {
-    if (autoStart && startable && flowStatus === 'idle') start();
-  }, [autoStart, startable, flowStatus, start]);
+    // Without a customer's click: fine for a dialog, blocked for a popup (see ConnectionHealthList).
+    if (autoStart && startAction && flowStatus === 'idle') startAction.run();
+  }, [autoStart, startAction, flowStatus]);
   const onFlowEndRef = useRef(onFlowEnd);
   useEffect(() => {
     onFlowEndRef.current = onFlowEnd;
   });
   useEffect(() => {
     if (ENDED.has(flowStatus)) onFlowEndRef.current?.(flowStatus);
-  }, [flowStatus]);
+  }, [flowStatus, attempt]);
 
   if (!prompt.visible) return null;
   return (
@@ -49,7 +50,7 @@ export function PromptView(props: PromptViewProps) {
       <div
         {...rest}
         {...prompt.rootProps}
-        aria-busy={BUSY_STATES.has(prompt.state) || undefined}
+        aria-busy={PROMPT_STATE_INFO[prompt.state].busy || undefined}
         data-slot={slot}
         className={cx(!unstyled && rootClassName, userClass)}
       >

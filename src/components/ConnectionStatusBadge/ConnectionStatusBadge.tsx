@@ -1,10 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
 import type { HTMLAttributes } from 'react';
 import { getStatusDecision } from '../../core/getStatusDecision.js';
 import type { Connection } from '../../core/types.js';
 import { formatMessage, messageLookup } from '../../i18n/messages.js';
 import { statusMessages } from '../../i18n/statusMessages.js';
-import { connectionQueryOptions } from '../../hooks/queryOptions.js';
+import { useKnownConnection } from '../../hooks/promptConnection.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
 import { cx } from '../../promptParts/PromptParts.js';
 
@@ -24,10 +23,8 @@ export type ConnectionStatusBadgeProps = Omit<HTMLAttributes<HTMLSpanElement>, '
  */
 export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
   const { connectionId, connection: given, unstyled = false, className, ...rest } = props;
-  const { queryClient, messages, locale } = useReconnectKit('ConnectionStatusBadge');
-  const id = given?.id ?? connectionId ?? '';
-  const query = useQuery({ ...connectionQueryOptions(id), enabled: !given && id !== '' }, queryClient);
-  const connection = query.data ?? given;
+  const { queryClient, hostApi, messages, locale } = useReconnectKit('ConnectionStatusBadge');
+  const connection = useKnownConnection(given ?? connectionId ?? '', queryClient, hostApi);
   const decision = getStatusDecision(connection?.status, connection?.statusReason);
   const t = messageLookup(messages, statusMessages);
   const label = t(`status.${decision.prompt}`);

@@ -1,0 +1,219 @@
+import { QueryObserver, type QueryCacheNotifyEvent, type QueryClient } from '@tanstack/react-query';
+import { createReconnectController, type ReconnectController } from '../core/createReconnectController.js';
+import type { PromptState } from '../core/promptStates.js';
+import { PROMPT_STATE_INFO, PROMPT_STATES } from '../core/promptStates.js';
+import { reconnectKitKeys } from '../core/queryKeys.js';
+import type { Connection } from '../core/types.js';
+import { cachedConnection, provideConnection } from './connectionCache.js';
+import { createEnginePorts, type EngineSettings } from './enginePorts.js';
+import { getKitState } from './kitState.js';
+import type { EngineHolder, VerificationSettings } from './ReconnectKitContext.js';
+import type { ReconnectKitEvent } from '../core/analytics.js';
+import { connectionQueryOptions } from './queryOptions.js';
+
+/** Time a controller with no views waits before it is disposed (StrictMode remounts at once). */
+const RELEASE_DELAY_MS = 0;
+
+interface Entry {
+  controller: ReconnectController;
+  refs: number;
+  fetchers: number;
+  observer: { unsubscribe: () => void } | undefined;
+  release: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * The reconnect engines of one provider: one controller per connection,
+ * shared by every view of it, fed from the query cache (pushes, reads and the
+ * host's own objects), disposed shortly after its last view unmounts. Internal.
+ */
+export interface ReconnectRegistry {
+  /** The controller for a connection, if one is alive. */
+  peek(connectionId: string): ReconnectController | undefined;
+  /** The controller for a connection, created (seeded with `seed` or the cache) if needed. */
+  controllerFor(connectionId: string, seed?: Connection): ReconnectController;
+  /** Subscribes a view; with `fetch`, the connection is read from the host while any such view is mounted. */
+  retain(controller: ReconnectController, listener: () => void, fetch: boolean): () => void;
+  /** The host passed a newer object for this connection. */
+  provide(connection: Connection): void;
+  /** Funnel events of one connection (a flow hook's own `onEvent`). */
+  onEvent(connectionId: string, listener: (event: ReconnectKitEvent) => void): () => void;
+  /** Verification limits for one connection's flows (a flow hook's own), or none for the provider's. */
+  setVerification(connectionId: string, verification: VerificationSettings | undefined): void;
+  /** Controllers alive now (for tests). */
+  readonly size: number;
+}
+
+const SESSION_KEY = (connectionId: string, state: PromptState) => `meld-reconnect-kit:dismissed:${connectionId}:${state}`;
+
+export function dismissalKey(connectionId: string, state: PromptState): string {
+  return SESSION_KEY(connectionId, state);
+}
+
+function loadDismissals(settings: EngineSettings, connectionId: string) {
+  const { dismissed: session } = getKitState(settings.queryClient);
+  const dismissed: PromptState[] = [];
+  const snoozed: Partial<Record<PromptState, number>> = {};
+  for (const state of PROMPT_STATES) {
+    const info = PROMPT_STATE_INFO[state];
+    if (!info.dismissible) continue;
+    const key = SESSION_KEY(connectionId, state);
+    if (session.has(key)) dismissed.push(state);
+    else if (info.soft && settings.dismissStorage) {
+      try {
+        const until = Number(settings.dismissStorage.getItem(key));
+        if (Number.isFinite(until) && until > 0) snoozed[state] = until;
+      } catch {
+        // storage denied: nothing stored
+      }
+    }
+  }
+  return { dismissed, snoozed };
+}
+
+/** The provider's registry, created on first use. */
+export function getRegistry(holder: EngineHolder): ReconnectRegistry {
+  holder.registry ??= createReconnectRegistry(holder);
+  return holder.registry as ReconnectRegistry;
+}
+
+function createReconnectRegistry(holder: EngineHolder): ReconnectRegistry {
+  const { settings } = holder;
+  const entries = new Map<string, Entry>();
+  const eventListeners = new Map<string, Set<(event: ReconnectKitEvent) => void>>();
+  const verifications = new Map<string, VerificationSettings>();
+  const ports = createEnginePorts(settings, {
+    emit(event) {
+      for (const listener of [...(eventListeners.get(event.connectionId) ?? [])]) listener(event);
+    },
+    verification: (connectionId) => verifications.get(connectionId),
+  });
+  let unsubscribeCache: (() => void) | undefined;
+
+  const client = (): QueryClient => holder.queryClient;
+
+  function onCacheEvent(event: QueryCacheNotifyEvent): void {
+    if (event.type !== 'added' && event.type !== 'updated' && event.type !== 'removed') return;
+    const key = event.query.queryKey;
+    const [ns, group, kind, id] = key as readonly unknown[];
+    if (ns !== reconnectKitKeys.all[0] || group !== 'connections') return;
+    if (kind === 'detail' && typeof id === 'string') {
+      const entry = entries.get(id);
+      entry?.controller.setConnection(cachedConnection(client(), id) ?? entry.controller.getSnapshot().connection);
+    } else if (kind === 'list') {
+      const list = client().getQueryData<Connection[]>(reconnectKitKeys.list());
+      if (!list) return;
+      const byId = new Map(list.map((c) => [c.id, c]));
+      for (const [id, entry] of entries) {
+        const detail = client().getQueryData<Connection>(reconnectKitKeys.detail(id));
+        const next = detail ?? byId.get(id);
+        if (next) entry.controller.setConnection(next);
+      }
+    }
+  }
+
+  function onSeed(connection: Connection): void {
+    entries.get(connection.id)?.controller.setConnection(connection);
+  }
+
+  function ensureCacheSubscription(): void {
+    if (unsubscribeCache) return;
+    const qc = client();
+    const stopCache = qc.getQueryCache().subscribe(onCacheEvent);
+    const { seedListeners } = getKitState(qc);
+    seedListeners.add(onSeed);
+    unsubscribeCache = () => {
+      stopCache();
+      seedListeners.delete(onSeed);
+    };
+  }
+
+  function dispose(connectionId: string, entry: Entry): void {
+    entries.delete(connectionId);
+    entry.observer?.unsubscribe();
+    entry.controller.dispose();
+    if (entries.size === 0) {
+      unsubscribeCache?.();
+      unsubscribeCache = undefined;
+    }
+  }
+
+  return {
+    get size() {
+      return entries.size;
+    },
+    peek: (connectionId) => entries.get(connectionId)?.controller,
+    controllerFor(connectionId, seed) {
+      const existing = entries.get(connectionId);
+      if (existing) return existing.controller;
+      const kit = getKitState(client());
+      if (seed) kit.seeds.set(connectionId, seed);
+      const controller = createReconnectController(connectionId, ports, {
+        connection: cachedConnection(client(), connectionId) ?? seed,
+        defaultMode: () => settings.current.widget.mode ?? 'dialog',
+        ...loadDismissals(settings.current, connectionId),
+      });
+      entries.set(connectionId, { controller, refs: 0, fetchers: 0, observer: undefined, release: undefined });
+      ensureCacheSubscription();
+      return controller;
+    },
+    retain(controller, listener, fetch) {
+      const { connectionId } = controller;
+      let entry = entries.get(connectionId);
+      if (!entry || entry.controller !== controller) {
+        // Disposed meanwhile (a render that never committed, a long suspend): take it back.
+        entry = { controller, refs: 0, fetchers: 0, observer: undefined, release: undefined };
+        entries.set(connectionId, entry);
+        ensureCacheSubscription();
+      }
+      const current = entry;
+      clearTimeout(current.release);
+      current.release = undefined;
+      current.refs += 1;
+      if (fetch) {
+        current.fetchers += 1;
+        if (!current.observer) {
+          const observer = new QueryObserver(client(), connectionQueryOptions(connectionId, { hostApi: settings.current.hostApi }));
+          current.observer = { unsubscribe: observer.subscribe(() => {}) };
+        }
+      }
+      const unsubscribe = controller.subscribe(listener);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        unsubscribe();
+        current.refs -= 1;
+        if (fetch) {
+          current.fetchers -= 1;
+          if (current.fetchers === 0) {
+            current.observer?.unsubscribe();
+            current.observer = undefined;
+          }
+        }
+        if (current.refs === 0) {
+          current.release = setTimeout(() => {
+            if (current.refs === 0 && entries.get(connectionId) === current) dispose(connectionId, current);
+          }, RELEASE_DELAY_MS);
+        }
+      };
+    },
+    onEvent(connectionId, listener) {
+      let set = eventListeners.get(connectionId);
+      if (!set) eventListeners.set(connectionId, (set = new Set()));
+      const listeners = set;
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) eventListeners.delete(connectionId);
+      };
+    },
+    setVerification(connectionId, verification) {
+      if (verification) verifications.set(connectionId, verification);
+      else verifications.delete(connectionId);
+    },
+    provide(connection) {
+      provideConnection(client(), connection);
+    },
+  };
+}

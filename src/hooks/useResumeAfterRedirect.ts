@@ -1,0 +1,14 @@
+import { useEffect } from 'react';
+import type { ReconnectController } from '../core/createReconnectController.js';
+import { takeRedirectState } from '../widget/redirectState.js';
+
+/**
+ * Back from redirect mode: the customer left for Meld's widget from this page;
+ * verify the repair where they left off. The saved state is taken once, so one
+ * view of the connection resumes it. Internal.
+ */
+export function useResumeAfterRedirect(controller: ReconnectController): void {
+  useEffect(() => {
+    if (takeRedirectState(controller.connectionId)) controller.resume();
+  }, [controller]);
+}
