@@ -6,14 +6,17 @@
 // Playwright (never a downloaded browser). The page times, with
 // performance.now():
 //   - mounting 1,000 ReconnectBanners (RECONNECT_REQUIRED + LOGIN_REQUIRED
-//     connections passed as objects, one provider, a host API that is never
-//     called) vs 1,000 plain <div role="status"> with the same text:
+//     connections in Meld's full shape, `successfullyAggregatedAt` included,
+//     passed as objects, one provider, a host API that is never called) vs
+//     1,000 plain <div role="status"> with the same message:
 //     flushSync(root.render) + a forced layout ("mount"), and until the work the
 //     mount scheduled has run ("settled");
 //   - one pushed status change among the 1,000 (applyStatusChange), until the
 //     DOM changed, vs a setState in one of 1,000 plain item components.
-// One warm-up run, then 9 measured runs; prints median and p90 and writes
-// bench/results/render.json.
+// One warm-up run, then 9 measured runs; prints median and p90 of each, the
+// ratio of those medians, and the median of the pairwise ratios (run i's
+// banner time / run i's div time, i over the measured runs: issue 11's
+// figure, at most 3x), and writes bench/results/render.json.
 //
 //   node scripts/bench/render.mjs [--runs 9] [--count 1000]
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -34,6 +37,8 @@ const resultsFile = join(root, 'bench/results/render.json');
 const options = { count: option('count', 1000), runs: option('runs', 9), warmups: 1 };
 
 const stats = (samples) => ({ median: quantile(samples, 0.5), p90: quantile(samples, 0.9), min: Math.min(...samples), max: Math.max(...samples), samples });
+/** Run i's banner time / run i's div time, for each measured run i. */
+const pairwise = (banner, div) => banner.map((b, i) => b / div[i]);
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
@@ -97,6 +102,7 @@ try {
   if (raw.bannersAtCommit.some((n) => n !== options.count)) {
     throw new Error(`a measured mount committed ${raw.bannersAtCommit.join(', ')} banners instead of ${options.count}: the numbers would not measure banners`);
   }
+  if (options.runs < 7) console.warn(`only ${options.runs} measured runs: issue 11's figure is the median of at least 7`);
   if (raw.sampleText.banner !== raw.sampleText.div) throw new Error(`banner and div text differ: "${raw.sampleText.banner}" vs "${raw.sampleText.div}"`);
 
   const result = {
@@ -105,6 +111,8 @@ try {
     environment: run.finish(browser.version(), { gcBetweenRuns: raw.gcBetweenRuns }),
     options: { ...options, quantiles: QUANTILES },
     text: raw.sampleText.div,
+    lastUpdatedText: raw.lastUpdatedText,
+    connectionShape: raw.sampleConnection,
     mount: { div: stats(raw.mount.div), banner: stats(raw.mount.banner) },
     settled: { div: stats(raw.settled.div), banner: stats(raw.settled.banner) },
     push: { div: stats(raw.push.div), banner: stats(raw.push.banner) },
@@ -114,19 +122,27 @@ try {
     mount: { median: result.mount.banner.median / result.mount.div.median, p90: result.mount.banner.p90 / result.mount.div.p90 },
     settled: { median: result.settled.banner.median / result.settled.div.median, p90: result.settled.banner.p90 / result.settled.div.p90 },
   };
+  // Issue 11's figure: the median of the pairwise ratios (each run's banner and div were measured back to back).
+  result.pairwiseRatio = {
+    mount: stats(pairwise(raw.mount.banner, raw.mount.div)),
+    settled: stats(pairwise(raw.settled.banner, raw.settled.div)),
+  };
 
   const ms = (n) => n.toFixed(2).padStart(9);
   const row = (label, s) => console.log(`  ${label.padEnd(52)}${ms(s.median)}${ms(s.p90)}`);
+  console.log(`\nbanners' connections: Meld's full shape (${Object.keys(raw.sampleConnection).length} fields), e.g. successfullyAggregatedAt ${raw.sampleConnection.successfullyAggregatedAt}; the banner says "${raw.sampleText.banner}" ${raw.lastUpdatedText ? `+ "${raw.lastUpdatedText}"` : '(no "Last updated" line)'}`);
   console.log(`\n${options.count.toLocaleString('en')} items; ${options.warmups} warm-up run, then ${options.runs} runs; ms (Chromium ${result.environment.chromium}, load average ${loadBefore.toFixed(1)} on ${cpus().length} CPUs)`);
   console.log(`  ${''.padEnd(52)}${'median'.padStart(9)}${'p90'.padStart(9)}`);
   console.log('  mount: render + commit + forced layout');
   row(`  ${options.count} <div role="status">`, result.mount.div);
   row(`  ${options.count} ReconnectBanner`, result.mount.banner);
   console.log(`  ${'    ratio banner / div'.padEnd(52)}${result.ratio.mount.median.toFixed(1).padStart(8)}x${result.ratio.mount.p90.toFixed(1).padStart(8)}x`);
+  console.log(`  ${'    pairwise ratios (run i banner / run i div)'.padEnd(52)}${result.pairwiseRatio.mount.median.toFixed(1).padStart(8)}x${result.pairwiseRatio.mount.p90.toFixed(1).padStart(8)}x`);
   console.log('  until settled (work the mount scheduled has run)');
   row(`  ${options.count} <div role="status">`, result.settled.div);
   row(`  ${options.count} ReconnectBanner`, result.settled.banner);
   console.log(`  ${'    ratio banner / div'.padEnd(52)}${result.ratio.settled.median.toFixed(1).padStart(8)}x${result.ratio.settled.p90.toFixed(1).padStart(8)}x`);
+  console.log(`  ${'    pairwise ratios (run i banner / run i div)'.padEnd(52)}${result.pairwiseRatio.settled.median.toFixed(1).padStart(8)}x${result.pairwiseRatio.settled.p90.toFixed(1).padStart(8)}x`);
   console.log(`  one status change among ${options.count}, to the DOM update`);
   row('    setState in one plain item', result.push.div);
   row('    applyStatusChange -> its banner hides', result.push.banner);

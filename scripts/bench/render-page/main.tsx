@@ -1,7 +1,10 @@
 // The page scripts/bench/render.mjs builds (Vite, production mode) and drives
 // in Chromium. Everything is timed here, in the page, with performance.now():
 // mounting 1,000 ReconnectBanners vs 1,000 plain <div role="status"> with the
-// same text, and one pushed status change among the 1,000.
+// same text, and one pushed status change among the 1,000. The banners get
+// connections in Meld's full shape, `successfullyAggregatedAt` included (a
+// reconnect prompt then also says "Last updated {date}."; the divs carry the
+// prompt's message only, as the baseline always has).
 import '../../../src/theme/tokens.css';
 import '../../../src/theme/components.css';
 import { QueryClient } from '@tanstack/react-query';
@@ -46,6 +49,10 @@ export interface BenchResult {
   hostCalls: number;
   /** The text of the first banner and the first div, to show they say the same thing. */
   sampleText: { banner: string; div: string };
+  /** The first banner's "Last updated ..." line (from `successfullyAggregatedAt`), '' if it shows none. */
+  lastUpdatedText: string;
+  /** One of the connections the banners were given, to show their shape. */
+  sampleConnection: Connection;
 }
 
 declare global {
@@ -69,13 +76,68 @@ const hostApi: HostApi = {
   deleteConnection: refuse,
 };
 
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/** A Meld-style id (22 base58 characters, like "WQ4KqLuBYYTYHi2YATXYdB"), the same for the same inputs. */
+function meldId(prefix: string, n: number): string {
+  let x = Math.imul(n + 1, 0x9e3779b1) ^ Math.imul(prefix.charCodeAt(0), 0x85ebca6b);
+  let id = prefix;
+  while (id.length < 22) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    id += BASE58[(x >>> 0) % BASE58.length];
+  }
+  return id;
+}
+
+const connectionId = (i: number) => meldId('WQ', i);
+
+const DAY_MS = 86_400_000;
+const NOW = Date.parse('2026-11-21T09:30:00.000Z');
+const PRODUCTS = [['BALANCES', 'TRANSACTIONS'], ['BALANCES', 'IDENTIFIERS', 'TRANSACTIONS'], ['INVESTMENT_HOLDINGS', 'INVESTMENT_TRANSACTIONS']] as const;
+const PROVIDERS = ['PLAID', 'MX', 'FINICITY', 'AKOYA'] as const;
+
+/**
+ * Connections in Meld's full shape (the kit's `Connection` type and the
+ * `Connection` schema of Meld's Bank Linking OpenAPI, 2026-02-03): every field
+ * filled as a GET /bank-linking/connections page carries it, including
+ * `successfullyAggregatedAt` (so reconnect prompts show "Last updated ...") and
+ * provider details like those of Meld's STATUS_CHANGE webhook sample
+ * (meldeng/docs, webhook-events-bank-linking.mdx). Each needs a reconnect
+ * (RECONNECT_REQUIRED + LOGIN_REQUIRED); dates, products and banks differ.
+ */
 function loginRequired(count: number): Connection[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `conn_${i}`,
-    status: 'RECONNECT_REQUIRED',
-    statusReason: 'LOGIN_REQUIRED',
-    institutionName: `Bank ${i}`,
-  }));
+  return Array.from({ length: count }, (_, i) => {
+    const createdAt = NOW - (30 + (i % 400)) * DAY_MS - i * 61_000;
+    const provider = PROVIDERS[i % PROVIDERS.length]!;
+    const providerConnectionId = meldId('NX', i) + meldId('pL', i).slice(2, 15);
+    const connection: Connection = {
+      id: connectionId(i),
+      key: meldId('k', i),
+      accountId: 'W9ju7atKP5Jaf5RPweGeis',
+      customerId: meldId('WC', i % 250),
+      externalCustomerId: `customer-${String(i % 250).padStart(5, '0')}`,
+      institutionId: meldId('W4', i % 120),
+      institutionName: `Bank ${i}`,
+      status: 'RECONNECT_REQUIRED',
+      statusReason: 'LOGIN_REQUIRED',
+      products: [...PRODUCTS[i % PRODUCTS.length]!],
+      optionalProducts: i % 3 === 0 ? ['OWNERS'] : [],
+      regions: ['US'],
+      serviceProviderDetails: {
+        environment: 'production',
+        serviceProvider: provider,
+        serviceProviderConnectionId: providerConnectionId,
+        error: { error_type: 'ITEM_ERROR', error_code: 'ITEM_LOGIN_REQUIRED', status: 400, display_message: null },
+      },
+      createdAt: new Date(createdAt).toISOString(),
+      successfullyAggregatedAt: new Date(NOW - (1 + (i % 14)) * DAY_MS - (i % 1440) * 60_000 - (i % 1000)).toISOString(),
+      duplicateConnectionIds: i % 50 === 7 ? [meldId('WQ', count + i)] : null,
+      activeDuplicateConnectionId: i % 50 === 7 ? connectionId(i) : null,
+    };
+    return connection;
+  });
 }
 
 /** What a banner says, precomputed for the divs (the banner formats it while rendering). */
@@ -190,6 +252,7 @@ async function loadLazyParts(connection: Connection) {
 
 async function runRenderBench({ count, runs, warmups }: BenchOptions): Promise<BenchResult> {
   const connections = loginRequired(count);
+  if (new Set(connections.map((c) => c.id)).size !== count) throw new Error('the generated connection ids are not unique');
   const texts = connections.map(bannerText);
   const result: BenchResult = {
     mount: { banner: [], div: [] },
@@ -200,6 +263,8 @@ async function runRenderBench({ count, runs, warmups }: BenchOptions): Promise<B
     gcBetweenRuns: typeof window.gc === 'function',
     hostCalls: 0,
     sampleText: { banner: '', div: texts[0] ?? '' },
+    lastUpdatedText: '',
+    sampleConnection: connections[0]!,
   };
 
   await loadLazyParts(connections[0]!);
@@ -212,6 +277,7 @@ async function runRenderBench({ count, runs, warmups }: BenchOptions): Promise<B
       const timed = await timedMount(kind === 'banner' ? bannersUi(connections, into.queryClient) : divsUi(texts), into);
       if (kind === 'banner' && run === warmups) {
         result.sampleText.banner = into.container.querySelector('[data-slot="banner-message"]')?.textContent ?? '';
+        result.lastUpdatedText = into.container.querySelector('[data-slot="banner-updated"]')?.textContent ?? '';
       }
       if (measured) {
         result.mount[kind].push(timed.mount);
@@ -238,7 +304,7 @@ async function runRenderBench({ count, runs, warmups }: BenchOptions): Promise<B
   for (let run = 0; run < warmups + runs; run += 1) {
     const target = 100 + run * 50;
     const bannerMs = await untilDomChanges(banners.container, () => {
-      applyStatusChange(banners.queryClient, { connectionId: `conn_${target}`, newStatus: 'ACTIVE', newStatusReason: null }, { broadcast: false });
+      applyStatusChange(banners.queryClient, { connectionId: connectionId(target), newStatus: 'ACTIVE', newStatusReason: null }, { broadcast: false });
     });
     const divMs = await untilDomChanges(divs.container, () => hiders[target]?.());
     await settle();

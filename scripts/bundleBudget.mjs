@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// Bundle split budget (a budget script, not a test; not part of `npm test` yet).
+//
+// Measures the kit as a host's Vite build splits it, through the package's
+// built output: `npm run build`, `npm pack`, the tarball unpacked into a
+// scratch app's node_modules (as `npm install ./meld-reconnect-kit-x.tgz`
+// would), then Vite 8's programmatic `build()` in production mode with
+// @vitejs/plugin-react. The peers (react, react-dom, @tanstack/react-query)
+// are the host's own and stay external, so only the kit's code and the app's
+// few lines are counted. Each output chunk is gzipped alone (zlib level 9).
+//
+// Apps measured:
+//   banner  `import { ReconnectKitProvider, ReconnectBanner } from 'meld-reconnect-kit'`
+//           rendering <ReconnectKitProvider baseUrl="/api"><ReconnectBanner connectionId="c1" /></ReconnectKitProvider>
+//   core    `import { getStatusDecision, isOperationAllowed } from 'meld-reconnect-kit/core'`
+//
+// Figures:
+//   entry static closure   the entry chunk plus every chunk it imports statically, transitively
+//   everything reachable   that closure plus every chunk reachable through `import()`, transitively:
+//                          an upper bound of what a page with a due prompt loads (the dynamic chunks
+//                          are listed one by one with their modules, to tell which a due prompt needs)
+//   core decisions         the core app's entry static closure
+//
+// Prints a table, writes bench/results/bundles.json, exits 1 when a figure is over its limit.
+//
+//   node scripts/bundleBudget.mjs [--no-build] [--keep]
+//     --no-build  use dist/ as it is (skips `npm run build`)
+//     --keep      keep the scratch apps (their Vite output is in <scratch>/<app>/dist)
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import react from '@vitejs/plugin-react';
+import { build } from 'vite';
+
+// Limits, in bytes of gzip, each chunk gzipped alone and the sizes summed
+// (1 kB = 1,000 bytes, as size-limit counts). From issue 11's proof section:
+//   entry static closure of provider + ReconnectBanner   at most 6 kB (filed at 7.9 kB)
+//   everything a page with a due prompt loads            at most 12 kB (filed at 20.3 kB);
+//     checked against "everything reachable", its upper bound
+//   core decisions (getStatusDecision, isOperationAllowed) at most 1.5 kB
+const LIMIT_ENTRY_CLOSURE = 6_000;
+const LIMIT_DUE_PROMPT_PAGE = 12_000;
+const LIMIT_CORE_DECISIONS = 1_500;
+
+const PEERS = [/^react(-dom)?(\/.*)?$/, /^@tanstack\/react-query(\/.*)?$/];
+const PACKAGE = 'meld-reconnect-kit';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const resultsFile = join(root, 'bench/results/bundles.json');
+const noBuild = process.argv.includes('--no-build');
+const keep = process.argv.includes('--keep');
+
+const APPS = {
+  banner: [
+    "import { createElement } from 'react';",
+    "import { createRoot } from 'react-dom/client';",
+    `import { ReconnectKitProvider, ReconnectBanner } from '${PACKAGE}';`,
+    '',
+    "createRoot(document.getElementById('root')).render(",
+    "  createElement(ReconnectKitProvider, { baseUrl: '/api' }, createElement(ReconnectBanner, { connectionId: 'c1' })),",
+    ');',
+    '',
+  ].join('\n'),
+  core: [
+    `import { getStatusDecision, isOperationAllowed } from '${PACKAGE}/core';`,
+    '',
+    "const out = document.getElementById('root');",
+    "const decision = getStatusDecision('RECONNECT_REQUIRED', 'LOGIN_REQUIRED');",
+    "out.textContent = JSON.stringify([decision, isOperationAllowed('refresh', 'ACTIVE', null)]);",
+    '',
+  ].join('\n'),
+};
+
+const gzipBytes = (code) => gzipSync(code, { level: 9 }).length;
+const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
+const KiB = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
+
+/** The kit's module ids as paths inside the package (dist/...); the app's own as `app:<file>`. */
+function moduleName(id, app) {
+  const clean = id.replace(/\?.*$/, '').replace(/^\0/, '').replaceAll('\\', '/');
+  const at = clean.lastIndexOf(`/node_modules/${PACKAGE}/`);
+  if (at !== -1) return clean.slice(at + `/node_modules/${PACKAGE}/`.length);
+  if (clean.startsWith(`${app}/`)) return `app:${clean.slice(app.length + 1)}`;
+  return clean;
+}
+
+/** `npm pack` of the repository, unpacked into `<app>/node_modules/meld-reconnect-kit`. */
+function pack(scratch) {
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }).trim().split('\n').at(-1);
+  return join(scratch, name ?? '');
+}
+
+function install(tarball, app) {
+  const dir = join(app, 'node_modules', PACKAGE);
+  mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
+  // The peers are external (never bundled), but a resolver may still look them up.
+  for (const peer of ['react', 'react-dom', '@tanstack']) {
+    mkdirSync(join(app, 'node_modules', peer, '..'), { recursive: true });
+    symlinkSync(join(root, 'node_modules', peer), join(app, 'node_modules', peer));
+  }
+}
+
+/** Vite's production build of `app` (index.html + main.js): its JS chunks with their import graph. */
+async function viteBuild(app, main) {
+  writeFileSync(join(app, 'index.html'), '<!doctype html><html lang="en"><title>host</title><div id="root"></div><script type="module" src="./main.js"></script></html>\n');
+  writeFileSync(join(app, 'main.js'), main);
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  let output;
+  try {
+    output = await build({
+      root: app,
+      configFile: false,
+      envFile: false,
+      mode: 'production',
+      logLevel: 'error',
+      base: './',
+      plugins: [react()],
+      build: {
+        outDir: 'dist',
+        emptyOutDir: true,
+        manifest: true,
+        // Vite's <link rel=modulepreload> polyfill is the host's choice, not the kit's code.
+        modulePreload: { polyfill: false },
+        reportCompressedSize: false,
+        rolldownOptions: { external: PEERS },
+      },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  const outputs = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output);
+  const chunks = new Map();
+  for (const item of outputs) {
+    if (item.type !== 'chunk') continue;
+    chunks.set(item.fileName, {
+      file: item.fileName,
+      isEntry: item.isEntry,
+      imports: item.imports.filter((f) => !PEERS.some((p) => p.test(f))),
+      dynamicImports: item.dynamicImports.filter((f) => !PEERS.some((p) => p.test(f))),
+      external: [...item.imports, ...item.dynamicImports].filter((f) => PEERS.some((p) => p.test(f))),
+      modules: item.moduleIds.map((id) => moduleName(id, app)),
+      bytes: Buffer.byteLength(item.code),
+      gzip: gzipBytes(item.code),
+    });
+  }
+  const assets = outputs.filter((o) => o.type === 'asset' && !o.fileName.endsWith('.html') && !o.fileName.endsWith('manifest.json')).map((o) => ({ file: o.fileName, gzip: gzipBytes(o.source) }));
+  return { chunks, assets };
+}
+
+/** Every chunk reachable from `start` through `edges` (a chunk's imports, or imports and dynamic imports). */
+function closure(chunks, start, edges) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !chunks.has(file)) return;
+    seen.add(file);
+    for (const next of edges(chunks.get(file))) visit(next);
+  };
+  for (const file of start) visit(file);
+  return seen;
+}
+
+const sum = (chunks, files) => [...files].reduce((total, file) => total + chunks.get(file).gzip, 0);
+
+function measure({ chunks, assets }) {
+  const entries = [...chunks.values()].filter((c) => c.isEntry).map((c) => c.file);
+  const staticFiles = closure(chunks, entries, (c) => c.imports);
+  const allFiles = closure(chunks, entries, (c) => [...c.imports, ...c.dynamicImports]);
+  // For each chunk loaded only through import(): which chunk(s) import() it.
+  const loadedBy = (file) => [...chunks.values()].filter((c) => c.dynamicImports.includes(file)).map((c) => c.file);
+  const dynamicFiles = [...allFiles].filter((f) => !staticFiles.has(f));
+  return {
+    entry: entries,
+    entryClosure: { gzip: sum(chunks, staticFiles), chunks: [...staticFiles] },
+    everythingReachable: { gzip: sum(chunks, allFiles), chunks: [...allFiles] },
+    chunks: [...chunks.values()].map((c) => ({
+      ...c,
+      loaded: staticFiles.has(c.file) ? 'static' : 'dynamic',
+      ...(staticFiles.has(c.file) ? {} : { importedBy: loadedBy(c.file), staticClosureFromHere: sum(chunks, closure(chunks, [c.file], (x) => x.imports)) }),
+    })),
+    dynamicChunks: dynamicFiles,
+    assets,
+  };
+}
+
+const startedAt = performance.now();
+if (!noBuild) {
+  console.log('npm run build ...');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+const scratch = mkdtempSync(join(tmpdir(), 'mrk-bundle-budget-'));
+let measured;
+try {
+  const tarball = pack(scratch);
+  measured = {};
+  for (const [name, main] of Object.entries(APPS)) {
+    const app = join(scratch, name);
+    mkdirSync(app, { recursive: true });
+    install(tarball, app);
+    measured[name] = measure(await viteBuild(app, main));
+  }
+} finally {
+  if (keep) console.log(`kept the scratch apps in ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
+}
+
+const banner = measured.banner;
+const core = measured.core;
+const checks = [
+  { name: 'provider + ReconnectBanner: entry static closure', gzip: banner.entryClosure.gzip, limit: LIMIT_ENTRY_CLOSURE, chunks: banner.entryClosure.chunks.length },
+  { name: 'provider + ReconnectBanner: everything reachable (due-prompt page, upper bound)', gzip: banner.everythingReachable.gzip, limit: LIMIT_DUE_PROMPT_PAGE, chunks: banner.everythingReachable.chunks.length },
+  { name: 'core: getStatusDecision + isOperationAllowed (entry static closure)', gzip: core.entryClosure.gzip, limit: LIMIT_CORE_DECISIONS, chunks: core.entryClosure.chunks.length },
+];
+for (const check of checks) check.ok = check.gzip <= check.limit;
+
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+console.log('\nVite 8 production build, peers external; each chunk gzipped alone (level 9); 1 kB = 1,000 bytes');
+console.log(`  ${pad('', 78)}${lpad('chunks', 7)}${lpad('gzip', 11)}${lpad('', 12)}${lpad('limit', 11)}`);
+for (const c of checks) {
+  console.log(`  ${pad(c.name, 78)}${lpad(c.chunks, 7)}${lpad(kB(c.gzip), 11)}${lpad(KiB(c.gzip), 12)}${lpad(kB(c.limit), 11)}  ${c.ok ? 'ok' : 'OVER'}`);
+}
+
+for (const [name, m] of Object.entries(measured)) {
+  console.log(`\n${name} app: chunks (gzip alone; static = in the entry's static closure)`);
+  for (const c of m.chunks) {
+    const how = c.loaded === 'static' ? (c.isEntry ? 'entry' : 'static') : `import() from ${c.importedBy.join(', ')}`;
+    console.log(`  ${pad(c.file, 40)}${lpad(kB(c.gzip), 10)}  ${how}${c.external.length ? `; peers: ${c.external.join(', ')}` : ''}`);
+    for (const id of c.modules) console.log(`      ${id}`);
+  }
+  for (const a of m.assets) console.log(`  asset ${pad(a.file, 34)}${lpad(kB(a.gzip), 10)}  (not counted)`);
+}
+
+const result = {
+  benchmark: 'bundles',
+  date: new Date().toISOString(),
+  environment: { node: process.version, vite: (await import('vite')).version },
+  method: 'npm pack -> scratch app -> vite build() (production, @vitejs/plugin-react, peers external, modulepreload polyfill off); each chunk gzipped alone at level 9, summed; 1 kB = 1000 bytes',
+  limits: { entryClosure: LIMIT_ENTRY_CLOSURE, duePromptPage: LIMIT_DUE_PROMPT_PAGE, coreDecisions: LIMIT_CORE_DECISIONS },
+  checks,
+  apps: Object.fromEntries(Object.entries(measured).map(([name, m]) => [name, { main: APPS[name], ...m }])),
+};
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nwrote ${resultsFile.slice(root.length)} in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+
+const over = checks.filter((c) => !c.ok);
+if (over.length > 0) {
+  console.error(`\nover budget: ${over.map((c) => `${c.name} ${kB(c.gzip)} > ${kB(c.limit)}`).join('; ')}`);
+  process.exit(1);
+}
