@@ -118,7 +118,6 @@ export function createReconnectController(connectionId: string, ports: Reconnect
   const listeners = new Set<() => void>();
   const queue: ReconnectEvent[] = [];
   let running = false;
-  let disposed = false;
   let launch: { attempt: number; value: WidgetLaunch } | undefined;
   let verification: { attempt: number; abort: AbortController } | undefined;
   let timer: unknown;
@@ -134,8 +133,6 @@ export function createReconnectController(connectionId: string, ports: Reconnect
     const before = state;
     try {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-        // After dispose only the events that close things down still count.
-        if (disposed && next.type !== 'reset') continue;
         const result = transition(state, next);
         state = result.state;
         for (const effect of result.effects) run(effect);
@@ -292,8 +289,7 @@ export function createReconnectController(connectionId: string, ports: Reconnect
     noteShown: (promptState) => dispatch({ type: 'shown', state: promptState }),
     resume: () => dispatch({ type: 'resume', now: now() }),
     dispose() {
-      if (disposed) return;
-      disposed = true;
+      // Late answers find the flow idle and change nothing; the engine may be used again.
       dispatch({ type: 'reset', why: 'unmounted' });
       closeLaunch();
       verification?.abort.abort();

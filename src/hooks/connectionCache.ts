@@ -101,3 +101,10 @@ export function provideConnection(client: QueryClient, connection: Connection): 
   if (client.getQueryData(key) !== undefined) client.setQueryData(key, connection);
   else for (const listener of kit.seedListeners) listener(connection);
 }
+
+/** Remembers the first object a view was given, unless the kit knows the connection already. */
+export function seedConnection(client: QueryClient, connection: Connection | undefined): void {
+  if (!connection) return;
+  const { seeds } = getKitState(client);
+  if (!seeds.has(connection.id)) seeds.set(connection.id, connection);
+}

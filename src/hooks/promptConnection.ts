@@ -2,7 +2,7 @@ import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { HostApi } from '../core/createHostClient.js';
 import type { Connection } from '../core/types.js';
-import { handOverConnection, newerGiven } from './connectionCache.js';
+import { handOverConnection, newerGiven, seedConnection } from './connectionCache.js';
 import { connectionQueryOptions } from './queryOptions.js';
 
 export { isPromptDue } from '../core/derivePrompt.js';
@@ -19,6 +19,8 @@ export function useKnownConnection(target: string | Connection, queryClient: Que
   const connectionId = typeof target === 'string' ? target : target.id;
   const query = useQuery({ ...connectionQueryOptions(connectionId, { hostApi }), enabled: !given && connectionId !== '' }, queryClient);
   const [first] = useState(given);
+  // What the kit knows of a connection it never read: a push to it starts from this.
+  useEffect(() => seedConnection(queryClient, first), [queryClient, first]);
   const newer = newerGiven(given, first);
   useEffect(() => handOverConnection(queryClient, given, first), [given, first, queryClient]);
   return newer ?? query.data ?? given;

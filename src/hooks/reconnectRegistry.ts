@@ -192,6 +192,10 @@ function createReconnectRegistry(holder: EngineHolder): ReconnectRegistry {
           }
         }
         if (current.refs === 0) {
+          // The last view is gone. A widget on screen (or its popup being prepared) closes now;
+          // anything else waits a moment to be taken back, as StrictMode's remount does at once.
+          const { status } = controller.getSnapshot().flow;
+          if (status === 'requesting' || status === 'widget-open') return dispose(connectionId, current);
           current.release = setTimeout(() => {
             if (current.refs === 0 && entries.get(connectionId) === current) dispose(connectionId, current);
           }, RELEASE_DELAY_MS);

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { warnOnce } from '../core/dev.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import { applyStatusChange } from './applyStatusChange.js';
@@ -125,28 +125,43 @@ function acquireStream(
  * using it on one URL shares one connection; it reconnects with capped
  * backoff (re-reading watched connections after a gap) and closes when the
  * last one unmounts.
+ *
+ * `state` is `connecting` (or `idle` when disabled) in the server's HTML and
+ * while hydrating, so both render the same; the browser's own state follows.
  */
 export function useConnectionEvents(options: UseConnectionEventsOptions = {}): UseConnectionEventsResult {
   const { hostApi, queryClient } = useReconnectKit('useConnectionEvents');
   const url = options.url ?? hostApi.eventsUrl;
   const enabled = options.enabled ?? true;
   const withCredentials = options.withCredentials ?? false;
-  const supported = typeof EventSource !== 'undefined' && Boolean(url);
-  const [state, setState] = useState<ConnectionEventsState>('connecting');
+  const key = `${withCredentials ? 'cred' : 'anon'} ${url}`;
+
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (!enabled || !url || typeof EventSource === 'undefined') return () => {};
+      return acquireStream(queryClient, url, withCredentials, onChange);
+    },
+    [queryClient, url, enabled, withCredentials],
+  );
+  const state = useSyncExternalStore(
+    subscribe,
+    (): ConnectionEventsState => {
+      if (!enabled) return 'idle';
+      if (typeof EventSource === 'undefined' || !url) return 'unsupported';
+      return getKitState(queryClient).streams.get(key)?.state ?? 'connecting';
+    },
+    // The server cannot open a stream, and must not say so: the client's first render says the same.
+    (): ConnectionEventsState => (enabled ? 'connecting' : 'idle'),
+  );
 
   useEffect(() => {
-    if (!enabled || !supported || !url) return;
-    return acquireStream(queryClient, url, withCredentials, setState);
-  }, [queryClient, url, enabled, supported, withCredentials]);
-
-  if (!supported) {
+    if (state !== 'unsupported') return;
     warnOnce(() => [
       'events:unsupported',
       url
         ? 'useConnectionEvents: this environment has no EventSource; status changes arrive on mount and focus only.'
         : 'useConnectionEvents: no events URL. Pass { url } or give the provider a baseUrl.',
     ]);
-    return { state: 'unsupported' };
-  }
-  return { state: enabled ? state : 'idle' };
+  }, [state, url]);
+  return { state };
 }

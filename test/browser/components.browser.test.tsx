@@ -7,7 +7,6 @@ import {
   LinkNewAccountsPrompt,
   ReconnectBanner,
   applyStatusChange,
-  connectionQueryOptions,
   defaultMessages,
   es,
   formatMessage,
@@ -347,7 +346,7 @@ describe('keyboard and focus', () => {
     const input = screen.getByRole('textbox', { name: 'Search transactions' });
     await userEvent.click(input);
     await userEvent.keyboard('rent');
-    await waitFor(() => expect(queryClient.getQueryData(connectionQueryOptions('k4').queryKey)).toBeDefined());
+    await nextTask();
 
     const pushes: Array<[string, string | null, string, string]> = [
       ['RECONNECT_REQUIRED', 'LOGIN_REQUIRED', 'banner', 'reconnect'],

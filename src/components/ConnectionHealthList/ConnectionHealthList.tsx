@@ -153,12 +153,8 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
                 type="button"
                 data-emphasis={queue ? 'secondary' : 'primary'}
                 className={cx(!unstyled && 'mrk-banner__action')}
-                onClick={() => {
-                  if (queue) {
-                    if (current !== undefined) registry.peek(current)?.reset();
-                    setQueue(null);
-                  } else setQueue(startAt(queueable, 0));
-                }}
+                // Stop ends the queue; a flow under way finishes.
+                onClick={() => setQueue(queue ? null : startAt(queueable, 0))}
               >
                 {t(queue ? 'list.stop' : 'list.fix-all')}
               </button>
