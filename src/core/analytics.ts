@@ -17,6 +17,12 @@ export interface ReconnectKitEvent {
   connectionId: string;
   /** ms since the epoch. */
   at: number;
+  /**
+   * The flow attempt this event belongs to (1, 2, ... per connection while its
+   * engine lives): `flow_started` opens one, and exactly one of `verified`,
+   * `unconfirmed`, `abandoned` or `failed` ends it. Absent on `prompt_shown`.
+   */
+  attempt?: number | undefined;
   /** Widget mode, once known. */
   mode?: 'dialog' | 'popup' | 'redirect' | undefined;
   /** For `failed`: why, in the kit's words. */

@@ -1,15 +1,11 @@
 import { getStatusDecision, type StatusDecision } from './getStatusDecision.js';
 import { PROMPT_STATE_INFO, type PromptOffer, type PromptState } from './promptStates.js';
 import { isFlowBusy, observationKey, type PromptFailure, type PromptVariant, type ReconnectSnapshot } from './reconnectMachine.js';
-import type { PromptKind, Severity } from './statuses.js';
-import type { Connection } from './types.js';
+import { isPromptDue } from './isPromptDue.js';
+import type { Severity } from './statuses.js';
 
-/** Whether the status table asks this kind of prompt to show anything (before dismissals and flows). */
-export function isPromptDue(prompt: PromptKind, variant: PromptVariant, showOutages: boolean | undefined): boolean {
-  if (prompt === 'none' || prompt === 'in-progress' || prompt === 'unknown') return false;
-  if (variant === 'new-accounts') return prompt === 'new-accounts';
-  return prompt !== 'new-accounts' && (prompt !== 'temporary-outage' || Boolean(showOutages));
-}
+export { isPromptDue };
+import type { Connection } from './types.js';
 
 /** How one view looks at a connection. */
 export interface PromptViewOptions {

@@ -48,3 +48,46 @@ export {
 } from './parseWidgetMessage.js';
 export type { ReconnectKitEvent, ReconnectKitEventType } from './analytics.js';
 export { classifyFlowError, type ReconnectFlowFailure } from './flowFailure.js';
+export {
+  PROMPT_STATE_INFO,
+  PROMPT_STATES,
+  promptStateInfo,
+  type PromptActionEffect,
+  type PromptActionId,
+  type PromptOffer,
+  type PromptState,
+  type PromptStateInfo,
+} from './promptStates.js';
+export {
+  initialSnapshot,
+  isFlowBusy,
+  observationKey,
+  SESSION_MAX_AGE_MS,
+  SOFT_SNOOZE_MS,
+  transition,
+  VERIFIED_VISIBLE_MS,
+  type EmittedEvent,
+  type FlowSnapshot,
+  type PromptFailure,
+  type PromptVariant,
+  type ReconnectEffect,
+  type ReconnectEvent,
+  type ReconnectFlowStatus,
+  type ReconnectSnapshot,
+  type RefreshSnapshot,
+  type Transition,
+  type WidgetMode,
+} from './reconnectMachine.js';
+export { derivePrompt, isPromptDue, type DerivedAction, type DerivedPrompt, type PromptViewOptions } from './derivePrompt.js';
+export {
+  createReconnectController,
+  type ClockPort,
+  type ReconnectController,
+  type ReconnectControllerOptions,
+  type ReconnectPorts,
+  type StartOptions,
+  type VerifyRequest,
+  type WidgetLaunch,
+  type WidgetLaunchHandlers,
+  type WidgetLauncherPort,
+} from './createReconnectController.js';

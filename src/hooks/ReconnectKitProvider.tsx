@@ -92,8 +92,11 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
     return createHostClient({ baseUrl, fetch, headers, credentials, timeoutMs });
   }, [givenApi, baseUrl, fetch, headers, credentials, timeoutMs]);
 
-  // Bound during render so that queries started by children's first render find it.
-  bindHostApi(queryClient, hostApi);
+  // The kit's own hooks pass their host API explicitly; this binding serves a host's own
+  // `useQuery(connectionQueryOptions(id))`. Bound once before the children's first render,
+  // then after each commit that changes it (never written during a later render).
+  useState(() => bindHostApi(queryClient, hostApi));
+  useEffect(() => bindHostApi(queryClient, hostApi), [queryClient, hostApi]);
 
   useEffect(() => {
     if (broadcastChannel === false || typeof BroadcastChannel === 'undefined') return;

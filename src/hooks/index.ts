@@ -36,7 +36,6 @@ export {
 export {
   useReconnectFlow,
   type ReconnectFlowState,
-  type ReconnectFlowStatus,
   type UseReconnectFlowOptions,
   type UseReconnectFlowResult,
 } from './useReconnectFlow.js';
@@ -44,9 +43,7 @@ export type { VerificationSettings, WidgetSettings } from './ReconnectKitContext
 export {
   useReconnectPrompt,
   type PromptAction,
-  type PromptActionId,
   type PromptButtonProps,
-  type PromptState,
   type UseReconnectPromptOptions,
   type UseReconnectPromptResult,
 } from './useReconnectPrompt.js';

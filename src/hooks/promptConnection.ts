@@ -5,7 +5,7 @@ import type { Connection } from '../core/types.js';
 import { handOverConnection, newerGiven, seedConnection } from './connectionCache.js';
 import { connectionQueryOptions } from './queryOptions.js';
 
-export { isPromptDue } from '../core/derivePrompt.js';
+export { isPromptDue } from '../core/isPromptDue.js';
 export type { PromptVariant } from '../core/reconnectMachine.js';
 
 /**

@@ -4,7 +4,7 @@ import type { PromptState } from '../core/promptStates.js';
 import { PROMPT_STATE_INFO, PROMPT_STATES } from '../core/promptStates.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { Connection } from '../core/types.js';
-import { cachedConnection, provideConnection } from './connectionCache.js';
+import { cachedConnection } from './connectionCache.js';
 import { createEnginePorts, type EngineSettings } from './enginePorts.js';
 import { getKitState } from './kitState.js';
 import type { EngineHolder, VerificationSettings } from './ReconnectKitContext.js';
@@ -34,8 +34,6 @@ export interface ReconnectRegistry {
   controllerFor(connectionId: string, seed?: Connection): ReconnectController;
   /** Subscribes a view; with `fetch`, the connection is read from the host while any such view is mounted. */
   retain(controller: ReconnectController, listener: () => void, fetch: boolean): () => void;
-  /** The host passed a newer object for this connection. */
-  provide(connection: Connection): void;
   /** Funnel events of one connection (a flow hook's own `onEvent`). */
   onEvent(connectionId: string, listener: (event: ReconnectKitEvent) => void): () => void;
   /** Verification limits for one connection's flows (a flow hook's own), or none for the provider's. */
@@ -215,9 +213,6 @@ function createReconnectRegistry(holder: EngineHolder): ReconnectRegistry {
     setVerification(connectionId, verification) {
       if (verification) verifications.set(connectionId, verification);
       else verifications.delete(connectionId);
-    },
-    provide(connection) {
-      provideConnection(client(), connection);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { useQuery, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import type { HostApiError } from '../core/HostApiError.js';
 import type { Connection } from '../core/types.js';
 import { connectionQueryOptions } from './queryOptions.js';
@@ -7,6 +7,8 @@ import { useReconnectKit } from './ReconnectKitContext.js';
 export interface UseConnectionOptions {
   /** Set to `false` to hold the request (e.g. until an id is known). Defaults to `true`. */
   enabled?: boolean | undefined;
+  /** Use this QueryClient instead of the provider's (as TanStack Query's hooks accept one). */
+  queryClient?: QueryClient | undefined;
 }
 
 export type UseConnectionResult = UseQueryResult<Connection, HostApiError>;
@@ -18,6 +20,7 @@ export type UseConnectionResult = UseQueryResult<Connection, HostApiError>;
  * never polled.
  */
 export function useConnection(connectionId: string, options: UseConnectionOptions = {}): UseConnectionResult {
-  const { queryClient } = useReconnectKit('useConnection');
-  return useQuery({ ...connectionQueryOptions(connectionId), enabled: options.enabled ?? true }, queryClient);
+  const kit = useReconnectKit('useConnection');
+  const queryClient = options.queryClient ?? kit.queryClient;
+  return useQuery({ ...connectionQueryOptions(connectionId, { hostApi: kit.hostApi }), enabled: options.enabled ?? true }, queryClient);
 }

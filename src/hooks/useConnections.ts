@@ -1,4 +1,4 @@
-import { useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { useQuery, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import type { HostApiError } from '../core/HostApiError.js';
 import type { Connection } from '../core/types.js';
 import { connectionsQueryOptions } from './queryOptions.js';
@@ -7,6 +7,8 @@ import { useReconnectKit } from './ReconnectKitContext.js';
 export interface UseConnectionsOptions {
   /** Set to `false` to hold the request. Defaults to `true`. */
   enabled?: boolean | undefined;
+  /** Use this QueryClient instead of the provider's (as TanStack Query's hooks accept one). */
+  queryClient?: QueryClient | undefined;
 }
 
 export type UseConnectionsResult = UseQueryResult<Connection[], HostApiError>;
@@ -17,6 +19,7 @@ export type UseConnectionsResult = UseQueryResult<Connection[], HostApiError>;
  * costs no request.
  */
 export function useConnections(options: UseConnectionsOptions = {}): UseConnectionsResult {
-  const { queryClient } = useReconnectKit('useConnections');
-  return useQuery({ ...connectionsQueryOptions(), enabled: options.enabled ?? true }, queryClient);
+  const kit = useReconnectKit('useConnections');
+  const queryClient = options.queryClient ?? kit.queryClient;
+  return useQuery({ ...connectionsQueryOptions({ hostApi: kit.hostApi }), enabled: options.enabled ?? true }, queryClient);
 }

@@ -1,4 +1,4 @@
-import { useMutation, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
+import { useMutation, type QueryClient, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
 import { HostApiError, type OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import { assertOperationAllowed } from './connectionCache.js';
@@ -8,7 +8,10 @@ import { useReconnectKit } from './ReconnectKitContext.js';
 export type UseDeleteConnectionOptions = Omit<
   UseMutationOptions<void, HostApiError | OperationNotAllowedError, string>,
   'mutationFn' | 'mutationKey'
->;
+> & {
+  /** Use this QueryClient instead of the provider's (as TanStack Query's hooks accept one). */
+  queryClient?: QueryClient | undefined;
+};
 export type UseDeleteConnectionResult = UseMutationResult<void, HostApiError | OperationNotAllowedError, string>;
 
 /**
@@ -18,10 +21,13 @@ export type UseDeleteConnectionResult = UseMutationResult<void, HostApiError | O
  * app's other tabs hear of it.
  */
 export function useDeleteConnection(options: UseDeleteConnectionOptions = {}): UseDeleteConnectionResult {
-  const { hostApi, queryClient } = useReconnectKit('useDeleteConnection');
+  const { queryClient: injected, ...mutationOptions } = options;
+  const kit = useReconnectKit('useDeleteConnection');
+  const { hostApi } = kit;
+  const queryClient = injected ?? kit.queryClient;
   return useMutation(
     {
-      ...options,
+      ...mutationOptions,
       mutationKey: [...reconnectKitKeys.all, 'delete'],
       mutationFn: async (connectionId: string) => {
         assertOperationAllowed(queryClient, 'delete', connectionId);

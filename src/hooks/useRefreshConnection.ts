@@ -1,4 +1,4 @@
-import { useMutation, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
+import { useMutation, type QueryClient, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
 import type { HostApiError, OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { AcceptedRequest } from '../core/types.js';
@@ -8,12 +8,25 @@ import { useReconnectKit } from './ReconnectKitContext.js';
 export type UseRefreshConnectionOptions = Omit<
   UseMutationOptions<AcceptedRequest, HostApiError | OperationNotAllowedError, string>,
   'mutationFn' | 'mutationKey'
->;
+> & {
+  /** Use this QueryClient instead of the provider's (as TanStack Query's hooks accept one). */
+  queryClient?: QueryClient | undefined;
+  /**
+   * The connection this hook refreshes. Its mutations are then keyed
+   * `reconnectKitKeys.refresh(connectionId)`, as the kit's prompts key theirs, so
+   * `useIsMutating({ mutationKey: reconnectKitKeys.refresh(id) })` counts both.
+   * Without it the key is `[...reconnectKitKeys.all, 'refresh']` and `mutate` takes any id.
+   */
+  connectionId?: string | undefined;
+};
 export type UseRefreshConnectionResult = UseMutationResult<AcceptedRequest, HostApiError | OperationNotAllowedError, string>;
 
 /**
  * Mutation that asks the host's `POST {base}/connections/:id/refresh` for a
  * one-off data pull (202). `mutate(connectionId)`.
+ *
+ * With `connectionId` in the options the mutation is keyed per connection
+ * (`reconnectKitKeys.refresh(id)`), like the prompts' own refreshes.
  *
  * Call it only from a customer's action, never on a schedule. It refuses
  * without a request where Meld would answer 409 (anything but ACTIVE,
@@ -22,11 +35,14 @@ export type UseRefreshConnectionResult = UseMutationResult<AcceptedRequest, Host
  * connection is marked stale; the new status arrives by push.
  */
 export function useRefreshConnection(options: UseRefreshConnectionOptions = {}): UseRefreshConnectionResult {
-  const { hostApi, queryClient } = useReconnectKit('useRefreshConnection');
+  const { queryClient: injected, connectionId: bound, ...mutationOptions } = options;
+  const kit = useReconnectKit('useRefreshConnection');
+  const { hostApi } = kit;
+  const queryClient = injected ?? kit.queryClient;
   return useMutation(
     {
-      ...options,
-      mutationKey: [...reconnectKitKeys.all, 'refresh'],
+      ...mutationOptions,
+      mutationKey: bound === undefined ? [...reconnectKitKeys.all, 'refresh'] : reconnectKitKeys.refresh(bound),
       mutationFn: (connectionId: string) =>
         runGuardedOperation(queryClient, 'refresh', connectionId, () => hostApi.refreshConnection(connectionId)),
     },

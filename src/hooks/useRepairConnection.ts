@@ -8,7 +8,10 @@ import { getKitState } from './kitState.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 
 export type RepairError = HostApiError | OperationNotAllowedError;
-export type UseRepairConnectionOptions = Omit<UseMutationOptions<RepairSession, RepairError, string>, 'mutationFn' | 'mutationKey'>;
+export type UseRepairConnectionOptions = Omit<UseMutationOptions<RepairSession, RepairError, string>, 'mutationFn' | 'mutationKey'> & {
+  /** Use this QueryClient instead of the provider's (as TanStack Query's hooks accept one). */
+  queryClient?: QueryClient | undefined;
+};
 export type UseRepairConnectionResult = UseMutationResult<RepairSession, RepairError, string>;
 
 /**
@@ -44,10 +47,13 @@ export function requestRepairOnce(client: QueryClient, hostApi: HostApi, connect
  * flight: a double click or StrictMode's double effects make one POST.
  */
 export function useRepairConnection(options: UseRepairConnectionOptions = {}): UseRepairConnectionResult {
-  const { hostApi, queryClient } = useReconnectKit('useRepairConnection');
+  const { queryClient: injected, ...mutationOptions } = options;
+  const kit = useReconnectKit('useRepairConnection');
+  const { hostApi } = kit;
+  const queryClient = injected ?? kit.queryClient;
   return useMutation(
     {
-      ...options,
+      ...mutationOptions,
       mutationKey: [...reconnectKitKeys.all, 'repair'],
       mutationFn: (connectionId: string) => requestRepairOnce(queryClient, hostApi, connectionId),
     },

@@ -1,4 +1,4 @@
-import { useMutation, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
+import { useMutation, type QueryClient, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
 import type { HostApiError, OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { AcceptedRequest, MeldProduct } from '../core/types.js';
@@ -13,7 +13,10 @@ export interface UpdateConnectionProductsVariables {
 export type UseUpdateConnectionProductsOptions = Omit<
   UseMutationOptions<AcceptedRequest, HostApiError | OperationNotAllowedError, UpdateConnectionProductsVariables>,
   'mutationFn' | 'mutationKey'
->;
+> & {
+  /** Use this QueryClient instead of the provider's (as TanStack Query's hooks accept one). */
+  queryClient?: QueryClient | undefined;
+};
 export type UseUpdateConnectionProductsResult = UseMutationResult<
   AcceptedRequest,
   HostApiError | OperationNotAllowedError,
@@ -29,10 +32,13 @@ export type UseUpdateConnectionProductsResult = UseMutationResult<
 export function useUpdateConnectionProducts(
   options: UseUpdateConnectionProductsOptions = {},
 ): UseUpdateConnectionProductsResult {
-  const { hostApi, queryClient } = useReconnectKit('useUpdateConnectionProducts');
+  const { queryClient: injected, ...mutationOptions } = options;
+  const kit = useReconnectKit('useUpdateConnectionProducts');
+  const { hostApi } = kit;
+  const queryClient = injected ?? kit.queryClient;
   return useMutation(
     {
-      ...options,
+      ...mutationOptions,
       mutationKey: [...reconnectKitKeys.all, 'update'],
       mutationFn: ({ connectionId, products }: UpdateConnectionProductsVariables) =>
         runGuardedOperation(queryClient, 'update', connectionId, () =>

@@ -9,8 +9,9 @@ import { widgetMessages } from '../i18n/widgetMessages.js';
 import { preparePopup } from './preparePopup.js';
 import { saveRedirectState } from './redirectState.js';
 
-/** How the widget is shown. */
-export type WidgetMode = 'dialog' | 'popup' | 'redirect';
+import type { WidgetMode } from '../core/reconnectMachine.js';
+
+export type { WidgetMode };
 
 /** Why a widget closed. Every exit path reports exactly one. */
 export type WidgetCloseReason = 'completed' | 'closed-by-customer' | 'closed-by-host' | 'error' | 'replaced';
