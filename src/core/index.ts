@@ -48,3 +48,16 @@ export {
 } from './parseWidgetMessage.js';
 export type { ReconnectKitEvent, ReconnectKitEventType } from './analytics.js';
 export { classifyFlowError, type ReconnectFlowFailure } from './flowFailure.js';
+export {
+  openMeldWidget,
+  WidgetError,
+  WIDGET_IFRAME_ALLOW,
+  WIDGET_IFRAME_SANDBOX,
+  type MeldWidgetHandle,
+  type OpenMeldWidgetOptions,
+  type WidgetCloseReason,
+  type WidgetKitEvent,
+  type WidgetMode,
+} from './openMeldWidget.js';
+export { preparePopup } from './preparePopup.js';
+export { saveRedirectState, takeRedirectState, type RedirectState, type TakeRedirectStateOptions } from './redirectState.js';

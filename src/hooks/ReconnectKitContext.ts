@@ -4,7 +4,7 @@ import type { ReconnectKitEvent } from '../core/analytics.js';
 import type { HostApi } from '../core/createHostClient.js';
 import type { Connection } from '../core/types.js';
 import type { Messages } from '../i18n/messages.js';
-import type { WidgetMode } from '../widget/openMeldWidget.js';
+import type { WidgetMode } from '../core/openMeldWidget.js';
 
 /** How the kit opens Meld's widget, for every flow under a provider. */
 export interface WidgetSettings {

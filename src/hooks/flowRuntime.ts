@@ -12,7 +12,7 @@ import type { Connection, RepairSession } from '../core/types.js';
 import { verifyRepair, type ObservedStatus } from '../core/verifyRepair.js';
 import { formatMessage, messageLookup, type Messages } from '../i18n/messages.js';
 import { widgetMessages } from '../i18n/widgetMessages.js';
-import { openMeldWidget, type MeldWidgetHandle, type WidgetMode } from '../widget/openMeldWidget.js';
+import { openMeldWidget, type MeldWidgetHandle, type WidgetMode } from '../core/openMeldWidget.js';
 import { subscribeToStatusChanges } from './applyStatusChange.js';
 import { cachedConnection } from './connectionCache.js';
 import type { WidgetSettings } from './ReconnectKitContext.js';

@@ -4,9 +4,9 @@ import type { ReconnectKitEvent, ReconnectKitEventType } from '../core/analytics
 import { classifyFlowError, type ReconnectFlowFailure } from '../core/flowFailure.js';
 import type { RepairSession } from '../core/types.js';
 import type { ObservedStatus } from '../core/verifyRepair.js';
-import type { MeldWidgetHandle, WidgetMode } from '../widget/openMeldWidget.js';
-import { preparePopup } from '../widget/preparePopup.js';
-import { takeRedirectState } from '../widget/redirectState.js';
+import type { MeldWidgetHandle, WidgetMode } from '../core/openMeldWidget.js';
+import { preparePopup } from '../core/preparePopup.js';
+import { takeRedirectState } from '../core/redirectState.js';
 import { cachedConnection } from './connectionCache.js';
 import type { FlowContext } from './flowRuntime.js';
 import { loadFlowRuntime } from './loadFlowRuntime.js';

@@ -1,14 +1,14 @@
 import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { messageLookup } from '../i18n/messages.js';
 import { widgetMessages } from '../i18n/widgetMessages.js';
-import { ReconnectKitContext } from '../hooks/ReconnectKitContext.js';
+import { ReconnectKitContext } from './ReconnectKitContext.js';
 import {
   openMeldWidget,
   type MeldWidgetHandle,
   type OpenMeldWidgetOptions,
   type WidgetCloseReason,
   type WidgetMode,
-} from './openMeldWidget.js';
+} from '../core/openMeldWidget.js';
 
 type Callbacks = Pick<OpenMeldWidgetOptions, 'onEvent' | 'onComplete' | 'onError' | 'onClose'>;
 

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import type { WidgetUrlError } from '../core/validateWidgetUrl.js';
-import type { WidgetCompleteMetadata } from '../core/parseWidgetMessage.js';
-import type { OpenMeldWidgetOptions, WidgetCloseReason, WidgetError } from './openMeldWidget.js';
-import { useMeldWidget } from './useMeldWidget.js';
+import type { WidgetUrlError } from '../../core/validateWidgetUrl.js';
+import type { WidgetCompleteMetadata } from '../../core/parseWidgetMessage.js';
+import type { OpenMeldWidgetOptions, WidgetCloseReason, WidgetError } from '../../core/openMeldWidget.js';
+import { useMeldWidget } from '../../hooks/useMeldWidget.js';
 
 export interface MeldWidgetDialogProps
   extends Pick<OpenMeldWidgetOptions, 'title' | 'closeLabel' | 'allowedHosts' | 'allowedOrigins' | 'unstyled' | 'onEvent'> {
