@@ -110,7 +110,8 @@ function layout(dialog: HTMLDialogElement, frame: HTMLIFrameElement, narrow: boo
   setStyles(frame, { display: 'block', border: '0', width: '100%', height: 'calc(100% - 44px)' });
 }
 
-function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: () => void) {
+/** Builds and shows the dialog; every step it takes pushes its undo onto `undo`, so a failure half way can be undone. */
+function buildDialog(url: URL, options: OpenMeldWidgetOptions, undo: (() => void)[], onCustomerClose: () => void) {
   const doc = document;
   const title = options.title ?? widgetMessages['widget.title'];
   const dialog = doc.createElement('dialog');
@@ -150,16 +151,8 @@ function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: 
   frame.referrerPolicy = 'strict-origin-when-cross-origin';
   dialog.append(header, frame);
 
-  let media: MediaQueryList | undefined;
-  const relayout = () => layout(dialog, frame, media?.matches ?? false);
-  if (!options.unstyled) {
-    setStyles(header, { display: 'flex', 'justify-content': 'flex-end', 'align-items': 'center', height: '44px', padding: '0 6px', 'box-sizing': 'border-box' });
-    setStyles(close, { display: 'inline-flex', 'align-items': 'center', 'justify-content': 'center', width: '36px', height: '36px', border: '0', background: 'transparent', color: 'inherit', cursor: 'pointer', 'border-radius': '8px' });
-    media = window.matchMedia?.(NARROW_QUERY);
-    relayout();
-    media?.addEventListener('change', relayout);
-  }
-
+  // These two listeners go with the removed dialog (and `end` runs once);
+  // only the media query listener outlives it, so only that one is undone.
   const onCancel = (event: Event) => {
     event.preventDefault(); // Escape: close through the kit, so every path reports a reason
     onCustomerClose();
@@ -168,10 +161,28 @@ function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: 
   close.addEventListener('click', onCustomerClose);
 
   const body = doc.body;
+  const returnFocusTo = options.returnFocusTo ?? (doc.activeElement instanceof HTMLElement ? doc.activeElement : null);
+  undo.push(() => {
+    if (returnFocusTo?.isConnected) returnFocusTo.focus();
+  });
+
   const previousOverflow = body.style.getPropertyValue('overflow');
   const previousPriority = body.style.getPropertyPriority('overflow');
   body.style.setProperty('overflow', 'hidden');
-  const returnFocusTo = options.returnFocusTo ?? (doc.activeElement instanceof HTMLElement ? doc.activeElement : null);
+  undo.push(() => {
+    if (previousOverflow) body.style.setProperty('overflow', previousOverflow, previousPriority);
+    else body.style.removeProperty('overflow');
+  });
+
+  if (!options.unstyled) {
+    setStyles(header, { display: 'flex', 'justify-content': 'flex-end', 'align-items': 'center', height: '44px', padding: '0 6px', 'box-sizing': 'border-box' });
+    setStyles(close, { display: 'inline-flex', 'align-items': 'center', 'justify-content': 'center', width: '36px', height: '36px', border: '0', background: 'transparent', color: 'inherit', cursor: 'pointer', 'border-radius': '8px' });
+    const media = window.matchMedia?.(NARROW_QUERY);
+    const relayout = () => layout(dialog, frame, media?.matches ?? false);
+    relayout();
+    media?.addEventListener('change', relayout);
+    undo.push(() => media?.removeEventListener('change', relayout));
+  }
 
   // Attached outside the launcher's themed ancestor (by default at the end of
   // <body>), the dialog takes that theme itself; attached inside it, it inherits
@@ -180,24 +191,31 @@ function buildDialog(url: URL, options: OpenMeldWidgetOptions, onCustomerClose: 
   const themed = returnFocusTo?.closest('[data-mrk-theme]');
   if (themed && !themed.contains(container)) dialog.setAttribute('data-mrk-theme', themed.getAttribute('data-mrk-theme') ?? '');
   container.append(dialog);
+  undo.push(() => dialog.remove());
+
+  // Where <dialog> has no methods (jsdom, so hosts' Testing Library suites), the
+  // `open` attribute shows it and removing the attribute closes it.
   if (typeof dialog.showModal === 'function') dialog.showModal();
-  else dialog.setAttribute('open', ''); // environments without <dialog> support
+  else dialog.setAttribute('open', '');
+  undo.push(() => {
+    if (!dialog.open) return;
+    if (typeof dialog.close === 'function') dialog.close();
+    else dialog.removeAttribute('open');
+  });
   close.focus();
 
-  return {
-    dialog,
-    frame,
-    teardown() {
-      media?.removeEventListener('change', relayout);
-      dialog.removeEventListener('cancel', onCancel);
-      close.removeEventListener('click', onCustomerClose);
-      if (dialog.open) dialog.close();
-      dialog.remove();
-      if (previousOverflow) body.style.setProperty('overflow', previousOverflow, previousPriority);
-      else body.style.removeProperty('overflow');
-      if (returnFocusTo?.isConnected) returnFocusTo.focus();
-    },
-  };
+  return { dialog, frame };
+}
+
+/** Runs undo steps last first; one that throws does not stop the rest, so nothing is left behind. */
+function undoAll(undo: (() => void)[]): void {
+  for (let step = undo.pop(); step; step = undo.pop()) {
+    try {
+      step();
+    } catch {
+      // Teardown never throws: the next steps (scroll lock, the element) matter more than this one.
+    }
+  }
 }
 
 function closedHandle(mode: WidgetMode): MeldWidgetHandle {
@@ -213,7 +231,11 @@ function closedHandle(mode: WidgetMode): MeldWidgetHandle {
  * `allowedOrigins`) and from the widget's own window, reads them with
  * `parseWidgetMessage`, closes on `connect_complete` and on `error`, and calls
  * `onClose` exactly once on every exit path. Throws `WidgetUrlError` (and
- * closes a prepared popup) when the URL is not safe to open.
+ * closes a prepared popup) when the URL is not safe to open. Throws what the
+ * browser threw when it could not show the widget (e.g. `showModal()`
+ * refused), with everything it had done undone: no dialog, no scroll lock, no
+ * listener, and no `onClose`, as it never opened. Where `<dialog>` has no
+ * `showModal`/`close` (jsdom), the `open` attribute stands in for them.
  */
 export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle {
   let url: URL;
@@ -235,19 +257,21 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
   }
 
   let ended = false;
-  let teardownTarget: () => void = () => {};
   let widgetWindow: () => Window | null = () => null;
   let element: HTMLDialogElement | undefined;
+  const undo: (() => void)[] = [];
   const origins = new Set([url.origin, ...(options.allowedOrigins ?? [])]);
 
   const end = (reason: WidgetCloseReason, error?: WidgetError) => {
     if (ended) return;
     ended = true;
-    window.removeEventListener('message', onMessage);
-    teardownTarget();
     if (active === self) active = undefined;
-    if (error) options.onError?.(error);
-    options.onClose?.(reason);
+    undoAll(undo);
+    try {
+      if (error) options.onError?.(error);
+    } finally {
+      options.onClose?.(reason);
+    }
   };
   const self = { end };
 
@@ -269,35 +293,42 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
     }
   }
 
-  if (mode === 'popup') {
-    const popup = options.popupWindow === undefined ? preparePopup() : options.popupWindow;
-    if (popup && !popup.closed) {
-      popup.location.replace(url.href);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      // A closed popup fires no event the opener can hear; `closed` is the only signal.
-      const watch = () => {
-        if (popup.closed) end('closed-by-customer');
-        else timer = setTimeout(watch, POPUP_CHECK_MS);
-      };
-      timer = setTimeout(watch, POPUP_CHECK_MS);
-      widgetWindow = () => popup;
-      teardownTarget = () => {
-        clearTimeout(timer);
-        if (!popup.closed) popup.close();
-      };
-    } else {
-      options.onEvent?.({ eventName: 'popup_blocked' });
-      mode = 'dialog';
+  try {
+    if (mode === 'popup') {
+      const popup = options.popupWindow === undefined ? preparePopup() : options.popupWindow;
+      if (popup && !popup.closed) {
+        undo.push(() => {
+          if (!popup.closed) popup.close();
+        });
+        popup.location.replace(url.href);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        // A closed popup fires no event the opener can hear; `closed` is the only signal.
+        const watch = () => {
+          if (popup.closed) end('closed-by-customer');
+          else timer = setTimeout(watch, POPUP_CHECK_MS);
+        };
+        timer = setTimeout(watch, POPUP_CHECK_MS);
+        undo.push(() => clearTimeout(timer));
+        widgetWindow = () => popup;
+      } else {
+        options.onEvent?.({ eventName: 'popup_blocked' });
+        mode = 'dialog';
+      }
     }
-  }
-  if (mode === 'dialog') {
-    const built = buildDialog(url, options, () => end('closed-by-customer'));
-    element = built.dialog;
-    widgetWindow = () => built.frame.contentWindow;
-    teardownTarget = built.teardown;
+    if (mode === 'dialog') {
+      const built = buildDialog(url, options, undo, () => end('closed-by-customer'));
+      element = built.dialog;
+      widgetWindow = () => built.frame.contentWindow;
+    }
+    window.addEventListener('message', onMessage);
+    undo.push(() => window.removeEventListener('message', onMessage));
+  } catch (error) {
+    // Failed half way (e.g. showModal threw): undo what was done. It never opened, so no onClose.
+    ended = true;
+    undoAll(undo);
+    throw error;
   }
 
-  window.addEventListener('message', onMessage);
   active = self;
   const handle: MeldWidgetHandle = {
     mode,
