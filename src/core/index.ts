@@ -36,6 +36,7 @@ export {
   validateWidgetUrl,
   WidgetUrlError,
   type ValidateWidgetUrlOptions,
+  type WidgetUrlErrorKind,
   type WidgetUrlProblem,
 } from './validateWidgetUrl.js';
 export {
@@ -50,7 +51,6 @@ export type { ReconnectKitEvent, ReconnectKitEventType } from './analytics.js';
 export { classifyFlowError, type ReconnectFlowFailure } from './flowFailure.js';
 export {
   openMeldWidget,
-  WidgetError,
   WIDGET_IFRAME_ALLOW,
   WIDGET_IFRAME_SANDBOX,
   type MeldWidgetHandle,
@@ -59,5 +59,6 @@ export {
   type WidgetKitEvent,
   type WidgetMode,
 } from './openMeldWidget.js';
+export { WidgetError, type WidgetErrorKind } from './WidgetError.js';
 export { preparePopup } from './preparePopup.js';
 export { saveRedirectState, takeRedirectState, type RedirectState, type TakeRedirectStateOptions } from './redirectState.js';

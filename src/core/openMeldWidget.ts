@@ -1,10 +1,6 @@
-import {
-  parseWidgetMessage,
-  type WidgetCompleteMetadata,
-  type WidgetErrorMetadata,
-  type WidgetMessage,
-} from './parseWidgetMessage.js';
+import { parseWidgetMessage, type WidgetCompleteMetadata, type WidgetMessage } from './parseWidgetMessage.js';
 import { validateWidgetUrl } from './validateWidgetUrl.js';
+import { WidgetError } from './WidgetError.js';
 import { widgetMessages } from './widgetMessages.js';
 import { preparePopup } from './preparePopup.js';
 import { saveRedirectState } from './redirectState.js';
@@ -17,19 +13,6 @@ export type WidgetCloseReason = 'completed' | 'closed-by-customer' | 'closed-by-
 
 /** Events the kit adds to Meld's own. */
 export type WidgetKitEvent = { eventName: 'popup_blocked' } | { eventName: 'opened'; mode: WidgetMode };
-
-/** Meld's widget reported an error (`eventName: 'error'`). */
-export class WidgetError extends Error {
-  override readonly name = 'WidgetError';
-  readonly reason: string | undefined;
-  readonly details: string | undefined;
-
-  constructor(metadata: WidgetErrorMetadata) {
-    super(`Meld's widget reported an error${metadata.reason ? `: ${metadata.reason}` : ''}${metadata.details ? ` (${metadata.details})` : ''}`);
-    this.reason = metadata.reason;
-    this.details = metadata.details;
-  }
-}
 
 export interface OpenMeldWidgetOptions {
   /** The repair session's `widgetUrl`; checked with `validateWidgetUrl` before anything opens. */
@@ -60,6 +43,7 @@ export interface OpenMeldWidgetOptions {
   redirect?: { connectionId: string; storage?: Storage | undefined; navigate?: ((url: string) => void) | undefined } | undefined;
   onEvent?: ((event: WidgetMessage | WidgetKitEvent) => void) | undefined;
   onComplete?: ((metadata: WidgetCompleteMetadata) => void) | undefined;
+  /** Meld's widget reported an error (a `WidgetError` of kind `widget-error`); `onClose('error')` follows. */
   onError?: ((error: WidgetError) => void) | undefined;
   onClose?: ((reason: WidgetCloseReason) => void) | undefined;
 }
@@ -231,10 +215,11 @@ function closedHandle(mode: WidgetMode): MeldWidgetHandle {
  * `allowedOrigins`) and from the widget's own window, reads them with
  * `parseWidgetMessage`, closes on `connect_complete` and on `error`, and calls
  * `onClose` exactly once on every exit path. Throws `WidgetUrlError` (and
- * closes a prepared popup) when the URL is not safe to open. Throws what the
- * browser threw when it could not show the widget (e.g. `showModal()`
- * refused), with everything it had done undone: no dialog, no scroll lock, no
- * listener, and no `onClose`, as it never opened. Where `<dialog>` has no
+ * closes a prepared popup) when the URL is not safe to open. Throws a
+ * `WidgetError` of kind `launch-failed` (the browser's error as `cause`) when
+ * it could not show the widget (e.g. `showModal()` refused), with everything
+ * it had done undone: no dialog, no scroll lock, no listener, and no
+ * `onClose`, as it never opened. Where `<dialog>` has no
  * `showModal`/`close` (jsdom), the `open` attribute stands in for them.
  */
 export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle {
@@ -326,7 +311,7 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
     // Failed half way (e.g. showModal threw): undo what was done. It never opened, so no onClose.
     ended = true;
     undoAll(undo);
-    throw error;
+    throw new WidgetError('launch-failed', error);
   }
 
   active = self;

@@ -18,7 +18,11 @@ export type UseMeldWidgetOptions = Callbacks &
 export type OpenWidgetOptions = Pick<OpenMeldWidgetOptions, 'mode' | 'popupWindow' | 'returnFocusTo' | 'redirect' | 'title'>;
 
 export interface UseMeldWidgetResult {
-  /** Opens the widget (closing any other on the page). Throws `WidgetUrlError` for an unsafe URL. */
+  /**
+   * Opens the widget (closing any other on the page). Throws `WidgetUrlError`
+   * for an unsafe URL, and `WidgetError` of kind `launch-failed` when it could
+   * not be shown (nothing is left open).
+   */
   open: (widgetUrl: string, options?: OpenWidgetOptions) => MeldWidgetHandle;
   /** Closes it, if open. */
   close: () => void;

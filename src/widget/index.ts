@@ -7,6 +7,7 @@
 export {
   openMeldWidget,
   WidgetError,
+  type WidgetErrorKind,
   WIDGET_IFRAME_ALLOW,
   WIDGET_IFRAME_SANDBOX,
   type MeldWidgetHandle,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openMeldWidget, type MeldWidgetHandle, type OpenMeldWidgetOptions } from '../../src/core/index.js';
+import { WidgetError, openMeldWidget, type MeldWidgetHandle, type OpenMeldWidgetOptions } from '../../src/core/index.js';
 
 // jsdom, like every host's Testing Library suite: <dialog> exists, but has no
 // showModal() or close(). The kit must work there as it does in a browser.
@@ -131,6 +131,19 @@ describe('openMeldWidget where <dialog> has no showModal/close (jsdom)', () => {
     expect(callbacks.onClose).toHaveBeenCalledWith('completed');
   });
 
+  it("given Meld's widget reports an error, should report a widget-error with Meld's metadata, then close with error, once", () => {
+    const callbacks = spies();
+    open(callbacks);
+    postFromWidget({ domain: 'meld-connect', eventName: 'error', metadata: { reason: 'INSTITUTION_ERROR', details: 'try later' } });
+    expectNothingLeft();
+    expect(callbacks.onError).toHaveBeenCalledTimes(1);
+    const error = callbacks.onError.mock.calls[0]?.[0] as WidgetError;
+    expect(error).toBeInstanceOf(WidgetError);
+    expect(error).toMatchObject({ kind: 'widget-error', reason: 'INSTITUTION_ERROR', details: 'try later' });
+    expect(callbacks.onClose).toHaveBeenCalledTimes(1);
+    expect(callbacks.onClose).toHaveBeenCalledWith('error');
+  });
+
   it('given a second widget opens, should close the first with replaced and leave one dialog', () => {
     const first = spies();
     open(first);
@@ -143,15 +156,24 @@ describe('openMeldWidget where <dialog> has no showModal/close (jsdom)', () => {
 });
 
 describe('openMeldWidget where the dialog methods misbehave', () => {
-  it('given showModal throws (InvalidStateError), should throw and leave no scroll lock, no dialog and no listener', () => {
+  it('given showModal throws (InvalidStateError), should throw a launch-failed WidgetError and leave no scroll lock, no dialog and no listener', () => {
     stubDialogMethod('showModal', () => {
       throw new DOMException('The element is not in a Document.', 'InvalidStateError');
     });
     const callbacks = spies();
     const balance = messageListenerBalance();
 
-    expect(() => open(callbacks)).toThrow();
+    let thrown: unknown;
+    try {
+      open(callbacks);
+    } catch (error) {
+      thrown = error;
+    }
 
+    expect(thrown).toBeInstanceOf(WidgetError);
+    expect(thrown).toMatchObject({ kind: 'launch-failed' });
+    expect((thrown as WidgetError).cause).toBeInstanceOf(DOMException);
+    expect(((thrown as WidgetError).cause as DOMException).name).toBe('InvalidStateError');
     expectNothingLeft();
     expect(balance()).toBe(0);
     expect(document.activeElement).toBe(trigger);
