@@ -1,5 +1,6 @@
 import { HostApiError, OperationNotAllowedError } from './HostApiError.js';
 import { WidgetUrlError } from './validateWidgetUrl.js';
+import { WidgetError } from './WidgetError.js';
 
 /**
  * Why a reconnect flow failed, in words a UI can map to copy:
@@ -9,7 +10,8 @@ import { WidgetUrlError } from './validateWidgetUrl.js';
  * - `unsafe-widget-url`: the host sent a widget URL the kit refused to open
  * - `widget-error`: Meld's widget reported an error
  * - `rate-limited`, `unauthorized`: the host refused for now / for this session
- * - `unavailable`: network, timeout, 5xx or a malformed answer; try again
+ * - `unavailable`: network, timeout, 5xx or a malformed answer, or the browser
+ *   could not show the widget (`WidgetError` of kind `launch-failed`); try again
  */
 export type ReconnectFlowFailure =
   | 'not-found'
@@ -32,6 +34,6 @@ export function classifyFlowError(error: unknown): ReconnectFlowFailure {
     if (error.kind === 'unauthorized') return 'unauthorized';
     return 'unavailable';
   }
-  if (error instanceof Error && error.name === 'WidgetError') return 'widget-error';
+  if (error instanceof WidgetError && error.kind === 'widget-error') return 'widget-error';
   return 'unavailable';
 }

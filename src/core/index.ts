@@ -36,6 +36,7 @@ export {
   validateWidgetUrl,
   WidgetUrlError,
   type ValidateWidgetUrlOptions,
+  type WidgetUrlErrorKind,
   type WidgetUrlProblem,
 } from './validateWidgetUrl.js';
 export {
@@ -91,3 +92,15 @@ export {
   type WidgetLaunchHandlers,
   type WidgetLauncherPort,
 } from './createReconnectController.js';
+export {
+  openMeldWidget,
+  WIDGET_IFRAME_ALLOW,
+  WIDGET_IFRAME_SANDBOX,
+  type MeldWidgetHandle,
+  type OpenMeldWidgetOptions,
+  type WidgetCloseReason,
+  type WidgetKitEvent,
+} from './openMeldWidget.js';
+export { WidgetError, type WidgetErrorKind } from './WidgetError.js';
+export { preparePopup } from './preparePopup.js';
+export { saveRedirectState, takeRedirectState, type RedirectState, type TakeRedirectStateOptions } from './redirectState.js';

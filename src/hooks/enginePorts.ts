@@ -6,7 +6,7 @@ import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { WidgetMode } from '../core/reconnectMachine.js';
 import type { RepairSession } from '../core/types.js';
 import type { Messages } from '../i18n/messages.js';
-import { preparePopup } from '../widget/preparePopup.js';
+import { preparePopup } from '../core/preparePopup.js';
 import { assertOperationAllowed, runGuardedOperation } from './connectionCache.js';
 import { getKitState } from './kitState.js';
 import { loadFlowRuntime } from './loadFlowRuntime.js';

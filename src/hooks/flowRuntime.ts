@@ -13,7 +13,7 @@ import type { Connection, RepairSession } from '../core/types.js';
 import { verifyRepair, type ObservedStatus, type RepairVerification } from '../core/verifyRepair.js';
 import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { widgetMessages } from '../i18n/widgetMessages.js';
-import { openMeldWidget, type MeldWidgetHandle } from '../widget/openMeldWidget.js';
+import { openMeldWidget, type MeldWidgetHandle } from '../core/openMeldWidget.js';
 import { subscribeToStatusChanges } from './applyStatusChange.js';
 import { cachedConnection } from './connectionCache.js';
 import type { EngineSettings } from './enginePorts.js';

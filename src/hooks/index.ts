@@ -48,3 +48,4 @@ export {
   type UseReconnectPromptResult,
 } from './useReconnectPrompt.js';
 export type { DismissStorage } from './ReconnectKitContext.js';
+export { useMeldWidget, type OpenWidgetOptions, type UseMeldWidgetOptions, type UseMeldWidgetResult } from './useMeldWidget.js';

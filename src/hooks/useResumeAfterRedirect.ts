@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ReconnectController } from '../core/createReconnectController.js';
-import { takeRedirectState } from '../widget/redirectState.js';
+import { takeRedirectState } from '../core/redirectState.js';
 
 /**
  * Back from redirect mode: the customer left for Meld's widget from this page;

@@ -1,6 +1,3 @@
-/** English strings of the widget dialog. */
-export const widgetMessages = {
-  'widget.title': 'Connect your bank',
-  'widget.title-with-institution': 'Reconnect {institution}',
-  'widget.close': 'Close',
-} as const;
+// The launcher in core shows these by default and core imports nothing outside itself,
+// so the English widget strings live there; this keeps the catalog's usual path.
+export { widgetMessages } from '../core/widgetMessages.js';

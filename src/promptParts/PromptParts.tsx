@@ -4,7 +4,7 @@ import { isPromptDue, useKnownConnection, type PromptVariant } from '../hooks/pr
 import { useReconnectKit } from '../hooks/ReconnectKitContext.js';
 import { useHydrated } from '../hooks/useHydrated.js';
 import type { PromptActionId } from '../hooks/useReconnectPrompt.js';
-import { hasRedirectState } from '../widget/redirectState.js';
+import { hasRedirectState } from '../core/redirectState.js';
 import { cx, useParts, type PromptRootProps } from './context.js';
 
 export { cx, type PromptRootProps };

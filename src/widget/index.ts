@@ -1,6 +1,13 @@
+/**
+ * Launching Meld's widget, framework-free: the dialog, the popup and the
+ * redirect. The code lives in `src/core/` (public from
+ * `meld-reconnect-kit/core`); the bindings are `useMeldWidget` in
+ * `src/hooks/` and `MeldWidgetDialog` in `src/components/`.
+ */
 export {
   openMeldWidget,
   WidgetError,
+  type WidgetErrorKind,
   WIDGET_IFRAME_ALLOW,
   WIDGET_IFRAME_SANDBOX,
   type MeldWidgetHandle,
@@ -11,5 +18,3 @@ export {
 } from './openMeldWidget.js';
 export { preparePopup } from './preparePopup.js';
 export { saveRedirectState, takeRedirectState, type RedirectState, type TakeRedirectStateOptions } from './redirectState.js';
-export { useMeldWidget, type OpenWidgetOptions, type UseMeldWidgetOptions, type UseMeldWidgetResult } from './useMeldWidget.js';
-export { MeldWidgetDialog, type MeldWidgetDialogProps } from './MeldWidgetDialog.js';

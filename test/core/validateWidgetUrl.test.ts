@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WidgetUrlError, validateWidgetUrl, type WidgetUrlProblem } from '../../src/core/index.js';
+import { WidgetUrlError, validateWidgetUrl, type WidgetUrlErrorKind } from '../../src/core/index.js';
 
 describe('validateWidgetUrl', () => {
   it.each([
@@ -12,8 +12,8 @@ describe('validateWidgetUrl', () => {
     expect(validateWidgetUrl(url)).toBeInstanceOf(URL);
   });
 
-  // The hostile list: each must be refused, with the problem the kit names.
-  it.each<[string, unknown, WidgetUrlProblem]>([
+  // The hostile list: each must be refused, with the kind of problem the kit names.
+  it.each<[string, unknown, WidgetUrlErrorKind]>([
     ['javascript: URL', 'javascript:alert(1)', 'protocol'],
     ['javascript: with meld.io in it', 'javascript://meld.io/%0aalert(1)', 'protocol'],
     ['data: URL', 'data:text/html,<script>alert(1)</script>', 'protocol'],
@@ -48,7 +48,7 @@ describe('validateWidgetUrl', () => {
     ['an object', { href: 'https://meld.io/' }, 'not-a-string'],
     ['a URL object', new URL('https://meld.io/'), 'not-a-string'],
     ['undefined', undefined, 'not-a-string'],
-  ])('given %s, should refuse it', (_label, url, problem) => {
+  ])('given %s, should refuse it', (_label, url, kind) => {
     let error: unknown;
     try {
       validateWidgetUrl(url);
@@ -56,7 +56,8 @@ describe('validateWidgetUrl', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(WidgetUrlError);
-    expect((error as WidgetUrlError).problem).toBe(problem);
+    expect((error as WidgetUrlError).kind).toBe(kind);
+    expect((error as WidgetUrlError).problem).toBe(kind); // the deprecated alias
     expect((error as WidgetUrlError).url.length).toBeLessThanOrEqual(200);
   });
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { saveRedirectState, takeRedirectState } from '../../src/index.js';
-import { hasRedirectState } from '../../src/widget/redirectState.js';
+import { hasRedirectState } from '../../src/core/redirectState.js';
 
 const KEY = 'meld-reconnect-kit:redirect';
 

@@ -1,14 +1,14 @@
 import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { messageLookup } from '../i18n/messages.js';
 import { widgetMessages } from '../i18n/widgetMessages.js';
-import { ReconnectKitContext } from '../hooks/ReconnectKitContext.js';
+import { ReconnectKitContext } from './ReconnectKitContext.js';
 import {
   openMeldWidget,
   type MeldWidgetHandle,
   type OpenMeldWidgetOptions,
   type WidgetCloseReason,
   type WidgetMode,
-} from './openMeldWidget.js';
+} from '../core/openMeldWidget.js';
 
 type Callbacks = Pick<OpenMeldWidgetOptions, 'onEvent' | 'onComplete' | 'onError' | 'onClose'>;
 
@@ -18,7 +18,11 @@ export type UseMeldWidgetOptions = Callbacks &
 export type OpenWidgetOptions = Pick<OpenMeldWidgetOptions, 'mode' | 'popupWindow' | 'returnFocusTo' | 'redirect' | 'title'>;
 
 export interface UseMeldWidgetResult {
-  /** Opens the widget (closing any other on the page). Throws `WidgetUrlError` for an unsafe URL. */
+  /**
+   * Opens the widget (closing any other on the page). Throws `WidgetUrlError`
+   * for an unsafe URL, and `WidgetError` of kind `launch-failed` when it could
+   * not be shown (nothing is left open).
+   */
   open: (widgetUrl: string, options?: OpenWidgetOptions) => MeldWidgetHandle;
   /** Closes it, if open. */
   close: () => void;

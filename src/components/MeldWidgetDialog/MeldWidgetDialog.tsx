@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react';
-import type { WidgetUrlError } from '../core/validateWidgetUrl.js';
-import type { WidgetCompleteMetadata } from '../core/parseWidgetMessage.js';
-import type { OpenMeldWidgetOptions, WidgetCloseReason, WidgetError } from './openMeldWidget.js';
-import { useMeldWidget } from './useMeldWidget.js';
+import type { OpenMeldWidgetOptions, WidgetCloseReason } from '../../core/openMeldWidget.js';
+import type { WidgetCompleteMetadata } from '../../core/parseWidgetMessage.js';
+import { WidgetUrlError } from '../../core/validateWidgetUrl.js';
+import { WidgetError } from '../../core/WidgetError.js';
+import { useMeldWidget } from '../../hooks/useMeldWidget.js';
 
 export interface MeldWidgetDialogProps
   extends Pick<OpenMeldWidgetOptions, 'title' | 'closeLabel' | 'allowedHosts' | 'allowedOrigins' | 'unstyled' | 'onEvent'> {
@@ -13,7 +14,12 @@ export interface MeldWidgetDialogProps
   /** Called with `false` when the customer closes it, it completes, or it fails. */
   onOpenChange?: ((open: boolean) => void) | undefined;
   onComplete?: ((metadata: WidgetCompleteMetadata) => void) | undefined;
-  /** Meld's widget reported an error, or the URL was refused before opening. */
+  /**
+   * Something kept the widget from working: a `WidgetUrlError` when the URL
+   * was refused before opening; a `WidgetError` of kind `widget-error` when
+   * Meld's widget reported an error, or of kind `launch-failed` when the
+   * widget could not be shown (the original error as `cause`).
+   */
   onError?: ((error: WidgetError | WidgetUrlError) => void) | undefined;
   onClose?: ((reason: WidgetCloseReason) => void) | undefined;
 }
@@ -58,7 +64,8 @@ export function MeldWidgetDialog(props: MeldWidgetDialogProps) {
     try {
       handle = openWidget(widgetUrl);
     } catch (error) {
-      latest.current.onError?.(error as WidgetUrlError);
+      const reported = error instanceof WidgetUrlError || error instanceof WidgetError ? error : new WidgetError('launch-failed', error);
+      latest.current.onError?.(reported);
       latest.current.onOpenChange?.(false);
       return;
     }

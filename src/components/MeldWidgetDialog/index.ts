@@ -1,0 +1,1 @@
+export { MeldWidgetDialog, type MeldWidgetDialogProps } from './MeldWidgetDialog.js';

@@ -1,0 +1,101 @@
+/** What redirect mode keeps while the customer is away at Meld. */
+export interface RedirectState {
+  connectionId: string;
+  /** A random value, so a host that passes it through its return URL can match it. */
+  state: string;
+  /** When the customer left, in ms since the epoch. */
+  startedAt: number;
+}
+
+const KEY = 'meld-reconnect-kit:redirect';
+/** Meld's connect tokens live 3 to 4 hours; an older redirect is not resumed. */
+const MAX_AGE_MS = 3 * 60 * 60 * 1000;
+
+function randomState(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function storageOrNull(storage?: Storage): Storage | null {
+  try {
+    return storage ?? globalThis.sessionStorage ?? null;
+  } catch {
+    return null; // storage disabled (e.g. some privacy modes)
+  }
+}
+
+/** Records that the customer is leaving for Meld's widget. Without usable storage, nothing resumes. */
+export function saveRedirectState(connectionId: string, storage?: Storage, now = Date.now()): RedirectState {
+  const state: RedirectState = { connectionId, state: randomState(), startedAt: now };
+  try {
+    storageOrNull(storage)?.setItem(KEY, JSON.stringify(state));
+  } catch {
+    // Storage full or denied: the flow still works; only resuming after the redirect is lost.
+  }
+  return state;
+}
+
+function read(storage: Storage): string | null {
+  try {
+    return storage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+function clear(storage: Storage): void {
+  try {
+    storage.removeItem(KEY);
+  } catch {
+    // nothing to clear where storage is denied
+  }
+}
+
+/**
+ * Whether a redirect to Meld's widget is waiting to be resumed for
+ * `connectionId` (without taking it). Lets a prompt mount its flow on return
+ * even when the connection already reads as healthy.
+ */
+export function hasRedirectState(connectionId: string, storage?: Storage): boolean {
+  const store = storageOrNull(storage);
+  const raw = store ? read(store) : null;
+  try {
+    return raw !== null && (JSON.parse(raw) as Partial<RedirectState> | null)?.connectionId === connectionId;
+  } catch {
+    return false;
+  }
+}
+
+export interface TakeRedirectStateOptions {
+  storage?: Storage | undefined;
+  now?: number | undefined;
+  /** When the host passed the state through its return URL: it must match. */
+  expectedState?: string | undefined;
+}
+
+/**
+ * Reads and clears the redirect state for `connectionId`, if the customer is
+ * returning from Meld's widget within 3 hours. Anything else (another
+ * connection, too old, a state that does not match, junk) returns `null`;
+ * another connection's state is left in place.
+ */
+export function takeRedirectState(connectionId: string, options: TakeRedirectStateOptions = {}): RedirectState | null {
+  const storage = storageOrNull(options.storage);
+  const raw = storage ? read(storage) : null;
+  if (!storage || !raw) return null;
+  let saved: Partial<RedirectState>;
+  try {
+    saved = JSON.parse(raw) as Partial<RedirectState>;
+  } catch {
+    clear(storage);
+    return null;
+  }
+  if (saved?.connectionId !== connectionId) return null;
+  clear(storage);
+  const now = options.now ?? Date.now();
+  if (typeof saved.state !== 'string' || typeof saved.startedAt !== 'number') return null;
+  if (now - saved.startedAt > MAX_AGE_MS || saved.startedAt > now) return null;
+  if (options.expectedState !== undefined && options.expectedState !== saved.state) return null;
+  return { connectionId, state: saved.state, startedAt: saved.startedAt };
+}
