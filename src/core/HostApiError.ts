@@ -6,8 +6,10 @@ import type { ConnectionOperation } from './statuses.js';
  * - `not-found` (404), `conflict` (409), `rate-limited` (429), `unauthorized`
  *   (401, 403), `bad-request` (any other 4xx), `server` (5xx)
  * - `network`: no answer (offline, DNS, CORS, connection reset)
- * - `timeout`: no answer within `timeoutMs`
+ * - `timeout`: the call (headers option, answer and body) did not finish within `timeoutMs`
  * - `invalid-response`: an answer that is not JSON or not the expected shape
+ * - `headers`: the client's `headers` option threw, rejected or gave headers
+ *   `fetch` refuses; nothing was sent (the original error is the `cause`)
  */
 export type HostApiErrorKind =
   | 'not-found'
@@ -18,7 +20,8 @@ export type HostApiErrorKind =
   | 'server'
   | 'network'
   | 'timeout'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'headers';
 
 export interface HostApiErrorInit {
   kind: HostApiErrorKind;
