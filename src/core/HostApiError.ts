@@ -6,8 +6,10 @@ import type { ConnectionOperation } from './statuses.js';
  * - `not-found` (404), `conflict` (409), `rate-limited` (429), `unauthorized`
  *   (401, 403), `bad-request` (any other 4xx), `server` (5xx)
  * - `network`: no answer (offline, DNS, CORS, connection reset)
- * - `timeout`: no answer within `timeoutMs`
+ * - `timeout`: the call (headers option, answer and body) did not finish within `timeoutMs`
  * - `invalid-response`: an answer that is not JSON or not the expected shape
+ * - `headers`: the client's `headers` option threw, rejected or gave headers
+ *   `fetch` refuses; nothing was sent (the original error is the `cause`)
  */
 export type HostApiErrorKind =
   | 'not-found'
@@ -18,7 +20,8 @@ export type HostApiErrorKind =
   | 'server'
   | 'network'
   | 'timeout'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'headers';
 
 export interface HostApiErrorInit {
   kind: HostApiErrorKind;
@@ -61,35 +64,49 @@ export class HostApiError extends Error {
 }
 
 /**
+ * Why the kit refused an operation by itself.
+ *
+ * - `status`: the connection's cached status does not allow it (see `isOperationAllowed`)
+ * - `needs-customer-action`: allowed only as the direct result of a customer's
+ *   click or key press (DEGRADED + INTERACTIVE_REFRESH), and this was not one
+ */
+export type OperationNotAllowedErrorKind = 'status' | 'needs-customer-action';
+
+/**
  * An operation the kit refused without calling the network, because the
  * connection's cached status does not allow it (see `isOperationAllowed`), or
  * because it needs the customer's own action (DEGRADED + INTERACTIVE_REFRESH).
+ * Check with `instanceof OperationNotAllowedError` and branch on `kind`.
  */
 export class OperationNotAllowedError extends Error {
   override readonly name = 'OperationNotAllowedError';
+  readonly kind: OperationNotAllowedErrorKind;
   readonly operation: ConnectionOperation;
   readonly connectionId: string;
   readonly status: string;
   readonly reason: string | null;
-  /** `status`: the status does not allow it; `needs-customer-action`: only from a customer's click. */
-  readonly why: 'status' | 'needs-customer-action';
 
   constructor(
     operation: ConnectionOperation,
     connectionId: string,
     status: string,
     reason: string | null,
-    why: 'status' | 'needs-customer-action' = 'status',
+    kind: OperationNotAllowedErrorKind = 'status',
   ) {
     super(
-      why === 'status'
+      kind === 'status'
         ? `Cannot ${operation} connection ${connectionId}: its status ${status}${reason ? `/${reason}` : ''} does not allow it.`
         : `Cannot ${operation} connection ${connectionId} (${status}/${reason}) except as the direct result of a customer's action.`,
     );
+    this.kind = kind;
     this.operation = operation;
     this.connectionId = connectionId;
     this.status = status;
     this.reason = reason;
-    this.why = why;
+  }
+
+  /** @deprecated Use {@link OperationNotAllowedError.kind}; same values. */
+  get why(): OperationNotAllowedErrorKind {
+    return this.kind;
   }
 }

@@ -35,11 +35,18 @@ export interface HostClientOptions {
   baseUrl: string;
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch | undefined;
-  /** Extra headers (auth, CSRF), or a function that returns them for each call. */
+  /**
+   * Extra headers (auth, CSRF), or a function that returns them for each call.
+   * A function that throws (or rejects) fails the call as `kind: 'headers'`
+   * without sending it; its time counts towards `timeoutMs`.
+   */
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>) | undefined;
   /** Defaults to `'same-origin'`. */
   credentials?: RequestCredentials | undefined;
-  /** Gives up on a call after this long, as `kind: 'timeout'`. Defaults to 15 000 ms. */
+  /**
+   * Gives up on a call after this long, as `kind: 'timeout'`: the whole call,
+   * from the `headers` option to the last byte of the body. Defaults to 15 000 ms.
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -52,6 +59,26 @@ function kindForStatus(status: number): HostApiErrorKind {
   if (status === 401 || status === 403) return 'unauthorized';
   if (status >= 500) return 'server';
   return 'bad-request';
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * Runs `run` and settles with it, or rejects with the signal's reason as soon
+ * as the signal aborts: a custom `fetch`, a body or a `headers` function that
+ * ignores the signal cannot outlive the call.
+ */
+function untilAborted<T>(run: () => T | PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    new Promise<T>((settle) => settle(run()))
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function connectionPath(connectionId: string, suffix = ''): string {
@@ -94,40 +121,66 @@ export function createHostClient(options: HostClientOptions): HostApi {
   ): Promise<T> {
     const url = `${baseUrl}${path}`;
     const what = `${method} ${url}`;
-    const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
-    const headers = new Headers(extra);
-    headers.set('accept', 'application/json');
-    if (body !== undefined) headers.set('content-type', 'application/json');
+    const fail = (kind: HostApiErrorKind, detail: string, extraInit?: Partial<HostApiErrorInit>): never => {
+      throw new HostApiError({ kind, message: `${what} ${detail}`, ...extraInit });
+    };
 
+    // One deadline for the whole call: the headers option, the request and the body.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const callerSignal = callOptions?.signal;
     const onCallerAbort = () => timeout.abort(callerSignal?.reason);
     if (callerSignal?.aborted) onCallerAbort();
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    const fail = (kind: HostApiErrorKind, detail: string, extraInit?: Partial<HostApiErrorInit>): never => {
-      throw new HostApiError({ kind, message: `${what} ${detail}`, ...extraInit });
+    const signal = timeout.signal;
+    const aborted = (cause: unknown, detail: string): never => {
+      if (callerSignal?.aborted) throw callerSignal.reason ?? cause;
+      return fail('timeout', `${detail} within ${timeoutMs} ms.`, { cause });
     };
 
     try {
+      let headers: Headers;
+      try {
+        const extra = await untilAborted(
+          () => (typeof options.headers === 'function' ? options.headers() : options.headers),
+          signal,
+        );
+        headers = new Headers(extra);
+      } catch (cause) {
+        if (signal.aborted) return aborted(cause, 'was not sent: the headers option did not settle');
+        return fail('headers', `was not sent: the headers option threw (${describe(cause)}). Fix the headers passed to createHostClient.`, { cause });
+      }
+      headers.set('accept', 'application/json');
+      if (body !== undefined) headers.set('content-type', 'application/json');
+
       let response: Response;
       try {
-        response = await (options.fetch ?? globalThis.fetch)(url, {
-          method,
-          headers,
-          credentials,
-          signal: timeout.signal,
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
+        const doFetch = options.fetch ?? globalThis.fetch;
+        response = await untilAborted(
+          () =>
+            doFetch(url, {
+              method,
+              headers,
+              credentials,
+              signal,
+              ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            }),
+          signal,
+        );
       } catch (cause) {
-        if (callerSignal?.aborted) throw callerSignal.reason ?? cause;
-        if (timeout.signal.aborted) return fail('timeout', `did not answer within ${timeoutMs} ms.`, { cause });
+        if (signal.aborted) return aborted(cause, 'did not answer');
         const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-        return fail('network', `failed${offline ? ' (offline)' : ''}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        return fail('network', `failed${offline ? ' (offline)' : ''}: ${describe(cause)}`, { cause });
       }
 
       const { status } = response;
-      const text = status === 204 ? '' : await response.text();
+      let text = '';
+      try {
+        if (status !== 204) text = await untilAborted(() => response.text(), signal);
+      } catch (cause) {
+        if (signal.aborted) return aborted(cause, `answered ${status} but did not finish its body`);
+        return fail('network', `answered ${status} but its body could not be read: ${describe(cause)}`, { status, cause });
+      }
       let json: unknown;
       let parsed = text === '';
       try {

@@ -22,7 +22,13 @@ export { getStatusInfo, type StatusInfo } from './getStatusInfo.js';
 export { isOperationAllowed } from './isOperationAllowed.js';
 export { STATUS_TABLE, type StatusTableRow } from './statusTable.js';
 export type { AcceptedRequest, Connection, MeldProduct, RepairSession, StatusChangePayload, WebhookEnvelope } from './types.js';
-export { HostApiError, OperationNotAllowedError, type HostApiErrorInit, type HostApiErrorKind } from './HostApiError.js';
+export {
+  HostApiError,
+  OperationNotAllowedError,
+  type HostApiErrorInit,
+  type HostApiErrorKind,
+  type OperationNotAllowedErrorKind,
+} from './HostApiError.js';
 export { createHostClient, type HostApi, type HostClientOptions, type HostRequestOptions } from './createHostClient.js';
 export { reconnectKitKeys } from './queryKeys.js';
 export {

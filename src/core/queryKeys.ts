@@ -10,5 +10,10 @@ export const reconnectKitKeys = {
   connections: () => [...reconnectKitKeys.all, 'connections'] as const,
   list: () => [...reconnectKitKeys.connections(), 'list'] as const,
   detail: (connectionId: string) => [...reconnectKitKeys.connections(), 'detail', connectionId] as const,
+  /**
+   * The mutation key of the refresh for that connection (a mutation key, not a
+   * query key: nothing is cached under it). Count or watch a running refresh with
+   * it, e.g. `useIsMutating({ mutationKey: reconnectKitKeys.refresh(connectionId) })`.
+   */
   refresh: (connectionId: string) => [...reconnectKitKeys.all, 'refresh', connectionId] as const,
 };

@@ -10,7 +10,7 @@
  * - `not-node`: `createMeldSimulator` was called outside Node
  * - `closed`: the simulator was closed
  */
-export type MeldTestingErrorCode =
+export type MeldTestingErrorKind =
   | 'invalid-option'
   | 'port-in-use'
   | 'unknown-connection'
@@ -20,13 +20,24 @@ export type MeldTestingErrorCode =
   | 'not-node'
   | 'closed';
 
-/** A misuse of the Meld simulator or of `hostApiHandlers`. Branch on `code`. */
+/** @deprecated Use {@link MeldTestingErrorKind}; same values. */
+export type MeldTestingErrorCode = MeldTestingErrorKind;
+
+/**
+ * A misuse of the Meld simulator or of `hostApiHandlers`. Check with
+ * `instanceof MeldTestingError` and branch on `kind`.
+ */
 export class MeldTestingError extends Error {
   override readonly name = 'MeldTestingError';
-  readonly code: MeldTestingErrorCode;
+  readonly kind: MeldTestingErrorKind;
 
-  constructor(code: MeldTestingErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(kind: MeldTestingErrorKind, message: string, options?: { cause?: unknown }) {
     super(`meld-reconnect-kit/testing: ${message}`, options);
-    this.code = code;
+    this.kind = kind;
+  }
+
+  /** @deprecated Use {@link MeldTestingError.kind}; same values. */
+  get code(): MeldTestingErrorKind {
+    return this.kind;
   }
 }

@@ -173,13 +173,14 @@ export class WebhookSender {
     delivery.headers = headers;
     const controller = new AbortController();
     this.#controllers.add(controller);
+    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const started = performance.now();
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'meld-reconnect-kit-simulator', ...headers },
         body: rawBody,
-        signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.#options.timeoutMs)]),
+        signal: AbortSignal.any([controller.signal, timeout]),
       });
       await response.arrayBuffer().catch(() => undefined);
       delivery.status = response.status;
@@ -194,11 +195,9 @@ export class WebhookSender {
         delivery.error = 'cancelled by reset() or close() before it was answered';
       } else {
         delivery.state = 'failed';
-        const name = cause instanceof Error ? cause.name : '';
-        delivery.error =
-          name === 'TimeoutError'
-            ? `no answer within ${this.#options.timeoutMs} ms`
-            : `could not reach ${url}: ${cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause)}`;
+        delivery.error = timeout.aborted
+          ? `no answer within ${this.#options.timeoutMs} ms`
+          : `could not reach ${url}: ${cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause)}`;
       }
       this.#options.log(`${label} failed: ${delivery.error}`);
     } finally {

@@ -151,8 +151,8 @@ export function createControlApi(simulator: MeldSimulator): (request: Request) =
       return await route(method, url.pathname.slice(CONTROL_PREFIX.length), body);
     } catch (error) {
       if (error instanceof MeldTestingError) {
-        const status = error.code === 'unknown-connection' || error.code === 'unknown-webhook' ? 404 : error.code === 'duplicate-connection' ? 409 : 400;
-        return fail(status, error.code, error.message);
+        const status = error.kind === 'unknown-connection' || error.kind === 'unknown-webhook' ? 404 : error.kind === 'duplicate-connection' ? 409 : 400;
+        return fail(status, error.kind, error.message);
       }
       throw error;
     }

@@ -40,4 +40,4 @@ export {
   type HostRepairAnswer,
   type PerConnection,
 } from './hostApiHandlers.js';
-export { MeldTestingError, type MeldTestingErrorCode } from './MeldTestingError.js';
+export { MeldTestingError, type MeldTestingErrorCode, type MeldTestingErrorKind } from './MeldTestingError.js';

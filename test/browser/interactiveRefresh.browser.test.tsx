@@ -39,7 +39,7 @@ describe('DEGRADED + INTERACTIVE_REFRESH in Chromium', () => {
     );
     await waitFor(() => expect(errors).toHaveLength(1));
     expect(errors[0]).toBeInstanceOf(OperationNotAllowedError);
-    expect(errors[0]).toMatchObject({ why: 'needs-customer-action' });
+    expect(errors[0]).toMatchObject({ kind: 'needs-customer-action' });
     expect((await hostState()).counts['POST /connections/c2/refresh']).toBeUndefined();
 
     // From a real click: sent.

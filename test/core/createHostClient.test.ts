@@ -6,6 +6,26 @@ import { BASE, fake, resetFake, server } from '../helpers/hostServer.js';
 
 const client = () => createHostClient({ baseUrl: BASE, timeoutMs: 200 });
 
+/** Settles as `promise` does, or rejects if it is still pending after `ms` (a hang fails fast). */
+function within<T>(promise: Promise<T>, ms = 1_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
+}
+
+/** A body that sends the first bytes of a JSON answer and then never closes. */
+function stallingBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"id":"c1",'));
+    },
+  });
+}
+
+const never = () => new Promise<never>(() => undefined);
+
 async function failure(promise: Promise<unknown>): Promise<HostApiError> {
   const error = await promise.then(
     () => undefined,
@@ -129,6 +149,83 @@ describe('createHostClient', () => {
     const pending = createHostClient({ baseUrl: BASE }).getConnection('slow', { signal: controller.signal });
     controller.abort(new DOMException('Stop', 'AbortError'));
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('given an answer whose body stalls past timeoutMs, should reject with kind timeout', async () => {
+    server.use(
+      http.get(`${BASE}/connections/c1`, () =>
+        new HttpResponse(stallingBody(), { status: 200, headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const error = await failure(within(createHostClient({ baseUrl: BASE, timeoutMs: 50 }).getConnection('c1')));
+    expect(error).toMatchObject({ kind: 'timeout' });
+    expect(error.message).toContain('50 ms');
+  });
+
+  it('given a custom fetch whose body stalls and ignores the signal, should still reject with kind timeout', async () => {
+    const stalling: typeof fetch = async () => new Response(stallingBody(), { status: 200 });
+    const api = createHostClient({ baseUrl: BASE, timeoutMs: 50, fetch: stalling });
+    expect((await failure(within(api.getConnection('c1')))).kind).toBe('timeout');
+  });
+
+  it('given a body that errors with an AbortError when the signal aborts (as the platform fetch does), should reject with kind timeout', async () => {
+    const platformLike: typeof fetch = async (_input, init) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          init?.signal?.addEventListener('abort', () => controller.error(init.signal?.reason), { once: true });
+        },
+      });
+      return new Response(body, { status: 200 });
+    };
+    const api = createHostClient({ baseUrl: BASE, timeoutMs: 50, fetch: platformLike });
+    const error = await failure(within(api.getConnection('c1')));
+    expect(error.kind).toBe('timeout');
+    expect(error.cause).toMatchObject({ name: 'AbortError' });
+  });
+
+  it('given the caller aborts while the body stalls, should reject with the caller\'s reason', async () => {
+    server.use(http.get(`${BASE}/connections/c1`, () => new HttpResponse(stallingBody(), { status: 200 })));
+    const controller = new AbortController();
+    const reason = new Error('the customer left the page');
+    const pending = createHostClient({ baseUrl: BASE }).getConnection('c1', { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 30);
+    await expect(within(pending)).rejects.toBe(reason);
+  });
+
+  it.each([
+    ['throws', () => {
+      throw new Error('no session token');
+    }],
+    ['rejects', () => Promise.reject(new Error('no session token'))],
+  ])('given a headers option that %s, should reject with kind headers, keep the cause and send nothing', async (_label, headers) => {
+    let sent = 0;
+    server.use(
+      http.get(`${BASE}/connections/c1`, () => {
+        sent += 1;
+        return HttpResponse.json(aConnection({ id: 'c1' }));
+      }),
+    );
+    const error = await failure(createHostClient({ baseUrl: BASE, headers }).getConnection('c1'));
+    expect(error.kind).toBe('headers');
+    expect(error.message).toContain('the headers option threw');
+    expect(error.message).toContain('no session token');
+    expect(error.cause).toEqual(new Error('no session token'));
+    expect(sent).toBe(0);
+  });
+
+  it('given a headers option that never settles, should reject with kind timeout after timeoutMs', async () => {
+    const api = createHostClient({ baseUrl: BASE, timeoutMs: 50, headers: never });
+    const error = await failure(within(api.getConnection('c1')));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('headers option did not settle within 50 ms');
+  });
+
+  it('given a headers option that never settles and the caller aborts, should reject with the caller\'s reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('unmounted');
+    const pending = createHostClient({ baseUrl: BASE, headers: never }).getConnection('c1', { signal: controller.signal });
+    controller.abort(reason);
+    await expect(within(pending)).rejects.toBe(reason);
   });
 
   describe('given malformed answers, should reject with kind invalid-response', () => {

@@ -87,7 +87,7 @@ describe('useRepairConnection', () => {
       error = await result.current.mutateAsync('c1').catch((e: unknown) => e);
     });
     expect(error).toBeInstanceOf(OperationNotAllowedError);
-    expect(error).toMatchObject({ operation: 'repair', connectionId: 'c1', status, why: 'status' });
+    expect(error).toMatchObject({ operation: 'repair', connectionId: 'c1', status, kind: 'status' });
     expect(fake.count('POST /connections/c1/repair')).toBe(0);
   });
 

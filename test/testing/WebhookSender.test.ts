@@ -98,9 +98,9 @@ describe('setStatus', () => {
   it('given a status Meld may add later, should send it (the UI must cope); given a malformed one, should throw invalid-status', async () => {
     const delivery = await sim.setStatus('conn_a', 'PAUSED_BY_PROVIDER', 'NEW_REASON');
     expect(delivery.payload).toMatchObject({ newStatus: 'PAUSED_BY_PROVIDER', newStatusReason: 'NEW_REASON' });
-    await expect(sim.setStatus('conn_a', 'active')).rejects.toMatchObject({ name: 'MeldTestingError', code: 'invalid-status' });
+    await expect(sim.setStatus('conn_a', 'active')).rejects.toMatchObject({ name: 'MeldTestingError', kind: 'invalid-status' });
     await expect(sim.setStatus('conn_a', 'ACTIVE', 'nope')).rejects.toThrow(/upper case/);
-    await expect(sim.setStatus('conn_zzz', 'ACTIVE')).rejects.toMatchObject({ code: 'unknown-connection' });
+    await expect(sim.setStatus('conn_zzz', 'ACTIVE')).rejects.toMatchObject({ kind: 'unknown-connection' });
     expect(receiver.received).toHaveLength(1);
   });
 
@@ -201,7 +201,7 @@ describe('redeliverWebhook', () => {
   });
 
   it('given an unknown event id, should reject with unknown-webhook', async () => {
-    await expect(sim.redeliverWebhook('nope')).rejects.toMatchObject({ code: 'unknown-webhook' });
+    await expect(sim.redeliverWebhook('nope')).rejects.toMatchObject({ kind: 'unknown-webhook' });
   });
 });
 

@@ -74,19 +74,19 @@ describe('createMeldSimulator', () => {
     const error = await rejection(options);
     expect(error.message).toMatch(message);
     expect(error.message.startsWith('meld-reconnect-kit/testing: ')).toBe(true);
-    expect(error.code).toBe(/status must be/.test(String(message)) ? 'invalid-status' : 'invalid-option');
+    expect(error.kind).toBe(/status must be/.test(String(message)) ? 'invalid-status' : 'invalid-option');
   });
 
   it('given two seeds with one id, should reject with duplicate-connection', async () => {
     const error = await rejection({ connections: [{ id: 'a', externalCustomerId: 'u' }, { id: 'a', externalCustomerId: 'u' }] });
-    expect(error.code).toBe('duplicate-connection');
+    expect(error.kind).toBe('duplicate-connection');
   });
 
   it('given a port in use, should reject with port-in-use and leave nothing listening', async () => {
     const taken = await start();
     const port = Number(new URL(taken.url).port);
     const error = await rejection({ port });
-    expect(error.code).toBe('port-in-use');
+    expect(error.kind).toBe('port-in-use');
     expect(error.message).toContain('pass port: 0');
     // The widget port in use: the API server it had opened is closed again.
     const apiPort = await freePort();
@@ -99,7 +99,7 @@ describe('createMeldSimulator', () => {
     vi.stubGlobal('process', undefined);
     try {
       const error = await rejection({});
-      expect(error.code).toBe('not-node');
+      expect(error.kind).toBe('not-node');
       expect(error.message).toContain('hostApiHandlers');
     } finally {
       vi.unstubAllGlobals();
@@ -152,7 +152,7 @@ describe('createMeldSimulator', () => {
   it('addConnection should add (no webhook) and refuse duplicates', async () => {
     const sim = await start({ connections: [{ id: 'c', externalCustomerId: 'u' }] });
     expect(sim.addConnection({ id: 'd', externalCustomerId: 'u', status: 'UNRECOVERABLE' })).toMatchObject({ id: 'd', statusReason: 'CONTINUED_AGGREGATION_FAILURES' });
-    expect(() => sim.addConnection({ id: 'c', externalCustomerId: 'u' })).toThrow(expect.objectContaining({ code: 'duplicate-connection' }));
+    expect(() => sim.addConnection({ id: 'c', externalCustomerId: 'u' })).toThrow(expect.objectContaining({ kind: 'duplicate-connection' }));
     expect(sim.webhooks()).toEqual([]);
   });
 
@@ -190,7 +190,7 @@ describe('createMeldSimulator', () => {
     await sim.close();
     await expect(fetch(`${sim.url}/bank-linking/connections`)).rejects.toThrow();
     await expect(fetch(`${sim.widgetOrigin}/widget`)).rejects.toThrow();
-    await expect(sim.setStatus('c', 'ACTIVE')).rejects.toMatchObject({ code: 'closed' });
+    await expect(sim.setStatus('c', 'ACTIVE')).rejects.toMatchObject({ kind: 'closed' });
     expect(() => sim.reset()).toThrow(/closed; create a new one/);
     // What was there stays readable.
     expect(sim.getConnection('c')?.id).toBe('c');

@@ -207,8 +207,8 @@ describe('hostApiHandlers: state, log and live status', () => {
   it('setStatus without a reason uses the table; errors are typed', () => {
     const { host } = use();
     expect(host.setStatus('conn_active', 'RECONNECT_REQUIRED').statusReason).toBe('LOGIN_REQUIRED');
-    expect(() => host.setStatus('nope', 'ACTIVE')).toThrow(expect.objectContaining({ name: 'MeldTestingError', code: 'unknown-connection' }));
-    expect(() => host.setStatus('conn_active', 'active')).toThrow(expect.objectContaining({ code: 'invalid-status' }));
+    expect(() => host.setStatus('nope', 'ACTIVE')).toThrow(expect.objectContaining({ name: 'MeldTestingError', kind: 'unknown-connection' }));
+    expect(() => host.setStatus('conn_active', 'active')).toThrow(expect.objectContaining({ kind: 'invalid-status' }));
   });
 
   it('given events: false, should not answer /events', async () => {
@@ -227,7 +227,7 @@ describe('hostApiHandlers: state, log and live status', () => {
     host.reset([ACTIVE]);
     expect(host.connections().map((c) => c.id)).toEqual(['conn_active']);
     host.addConnection(LOGIN);
-    expect(() => host.addConnection(LOGIN)).toThrow(expect.objectContaining({ code: 'duplicate-connection' }));
+    expect(() => host.addConnection(LOGIN)).toThrow(expect.objectContaining({ kind: 'duplicate-connection' }));
   });
 
   it('handle() answers a request of the contract without MSW, and undefined for anything else', async () => {
@@ -270,7 +270,7 @@ describe('hostApiHandlers: base URLs and options', () => {
     expect(() => hostApiHandlers({ baseUrl: 'api/meld' })).toThrow(/e\.g\. '\/api\/meld'/);
     expect(() => hostApiHandlers({ latencyMs: -1 })).toThrow(MeldTestingError);
     expect(() => hostApiHandlers({ connections: [{ status: 'ACTIVE' } as Connection] })).toThrow(/needs at least \{ id, status \}/);
-    expect(() => hostApiHandlers({ connections: [LOGIN, LOGIN] })).toThrow(expect.objectContaining({ code: 'duplicate-connection' }));
+    expect(() => hostApiHandlers({ connections: [LOGIN, LOGIN] })).toThrow(expect.objectContaining({ kind: 'duplicate-connection' }));
     expect(() => hostApiHandlers({ repair: { conn_login: 418 as never } })).toThrow(/repair\.conn_login is one of/);
     expect(() => hostApiHandlers({ widgetUrl: 'https://x' as never })).toThrow(/widgetUrl is a function/);
   });

@@ -256,7 +256,7 @@ describe('scripted behaviours (what "Sign in" does)', () => {
 
   it('given a bad behaviour, option or connection, should throw a MeldTestingError naming the fix', () => {
     expect(() => sim.scriptWidget('conn_login', 'crash' as never)).toThrow(/one of 'ok', 'wrong-password'/);
-    expect(() => sim.scriptWidget('conn_nope', 'ok')).toThrow(expect.objectContaining({ code: 'unknown-connection' }));
+    expect(() => sim.scriptWidget('conn_nope', 'ok')).toThrow(expect.objectContaining({ kind: 'unknown-connection' }));
     expect(() => sim.scriptWidget('conn_login', 'slow-webhook', { delayMs: -1 })).toThrow(MeldTestingError);
     expect(() => sim.scriptWidget('conn_login', 'ok', { times: 0 })).toThrow(/times must be 1 or more/);
   });
