@@ -98,8 +98,8 @@ export interface ReconnectController {
   /** Back to what the status says: closes the widget, stops verification, forgets a failure. */
   reset(): void;
   refresh(pressed?: PromptOffer): void;
-  /** Runs again what failed (a refresh or the flow). */
-  retry(pressed?: PromptOffer): void;
+  /** Runs again what failed and the view of `variant` shows (its flow first, then a refresh). */
+  retry(pressed?: PromptOffer, variant?: PromptVariant): void;
   dismiss(state: PromptState): void;
   setConnection(connection: Connection | undefined): void;
   /** A view showed a state (reported once per table state as `prompt_shown`). */
@@ -283,7 +283,7 @@ export function createReconnectController(connectionId: string, ports: Reconnect
       dispatch({ type: 'start', mode: startOptions.mode ?? defaultMode(), variant: startOptions.variant, pressed: startOptions.pressed, now: now() }),
     reset: () => dispatch({ type: 'reset' }),
     refresh: (pressed) => dispatch({ type: 'refresh', pressed }),
-    retry: (pressed) => dispatch({ type: 'retry', mode: defaultMode(), pressed, now: now() }),
+    retry: (pressed, variant) => dispatch({ type: 'retry', mode: defaultMode(), variant, pressed, now: now() }),
     dismiss: (promptState) => dispatch({ type: 'dismiss', state: promptState, now: now() }),
     setConnection: (connection) => dispatch({ type: 'connection', connection }),
     noteShown: (promptState) => dispatch({ type: 'shown', state: promptState }),

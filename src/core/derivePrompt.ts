@@ -64,6 +64,8 @@ function stateFor(snapshot: ReconnectSnapshot, connection: Connection | undefine
 function isDismissed(snapshot: ReconnectSnapshot, state: PromptState, view: PromptViewOptions): boolean {
   const info = PROMPT_STATE_INFO[state];
   if (!info.dismissible) return false;
+  if (state === 'unconfirmed') return snapshot.flow.dismissed === true;
+  if (state === 'refreshed') return snapshot.refresh.dismissed === true;
   if (snapshot.dismissed.includes(state)) return true;
   const until = snapshot.snoozed[state];
   return info.soft && view.hydrated && until !== undefined && until > view.now;
@@ -87,7 +89,11 @@ export function derivePrompt(snapshot: ReconnectSnapshot, view: PromptViewOption
   } else if (state === 'failed' && failure !== undefined && NO_RETRY.has(failure)) {
     actions = [];
   } else {
-    actions = info.offers.filter((offer) => offer.does !== 'start-new' || (view.canStartNew && connection !== undefined)).map((offer) => ({ ...offer, pending: false }));
+    // A flow started from the other kind of prompt is under way: nothing but starting anew can run meanwhile.
+    const otherFlowBusy = isFlowBusy(snapshot.flow);
+    actions = info.offers
+      .filter((offer) => (offer.does === 'start-new' ? view.canStartNew && connection !== undefined : !otherFlowBusy))
+      .map((offer) => ({ ...offer, pending: false }));
   }
 
   const politeness = info.alert ? 'assertive' : 'polite';

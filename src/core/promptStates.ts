@@ -99,9 +99,9 @@ export const PROMPT_STATE_INFO = {
   'partial-data': { ...table, stale: true, offers: [{ id: 'refresh', label: 'refresh', emphasis: 'primary', does: 'refresh' }] },
   'partial-data-persists': { ...table, stale: true, offers: [reconnect] },
   'institution-action': { ...table, offers: [{ id: 'done', label: 'done', emphasis: 'primary', does: 'refresh' }] },
+  // RECONNECT_REQUIRED: never silenced beyond the session, though its words are soft.
   'institution-repairing': {
     ...table,
-    soft: true,
     stale: true,
     offers: [{ id: 'retry', label: 'try-again-later', emphasis: 'secondary', does: 'flow' }],
   },

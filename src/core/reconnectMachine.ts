@@ -52,6 +52,8 @@ export interface FlowSnapshot {
   reason?: string | null | undefined;
   /** The status the repair started from (what verification compares with). */
   from?: ObservedStatus | undefined;
+  /** The customer put this attempt's result away (`unconfirmed`): hidden until the next attempt or news. */
+  dismissed?: boolean | undefined;
 }
 
 /** A refresh ("I've done this", "Refresh", "Update now") of one connection. */
@@ -63,6 +65,8 @@ export interface RefreshSnapshot {
   basis?: string | undefined;
   failure?: PromptFailure | undefined;
   error?: Error | undefined;
+  /** The customer put this refresh's result away (`refreshed`): hidden until news about the connection. */
+  dismissed?: boolean | undefined;
 }
 
 /** Everything the kit knows and is doing about one connection. Immutable: each change is a new object. */
@@ -99,7 +103,7 @@ export type ReconnectEvent =
   | { type: 'refresh'; pressed?: PromptOffer | undefined }
   | { type: 'refresh-ok'; attempt: number }
   | { type: 'refresh-failed'; attempt: number; error: unknown }
-  | { type: 'retry'; mode: WidgetMode; pressed?: PromptOffer | undefined; now: number }
+  | { type: 'retry'; mode: WidgetMode; variant?: PromptVariant | undefined; pressed?: PromptOffer | undefined; now: number }
   | { type: 'dismiss'; state: PromptState; now: number }
   | { type: 'shown'; state: PromptState };
 
@@ -252,10 +256,14 @@ export function transition(state: ReconnectSnapshot, event: ReconnectEvent): Tra
       return startFlow(state, event.mode, event.now, event.variant, event.pressed);
 
     case 'retry': {
+      // What the pressing view shows failed: its flow first, then a refresh (as derivePrompt orders them).
+      const flowShows = flow.variant === undefined || event.variant === undefined || flow.variant === event.variant;
+      if (flowShows && (flow.status === 'failed' || flow.status === 'still-broken')) {
+        return startFlow(state, flow.mode ?? event.mode, event.now, flow.variant, event.pressed);
+      }
       if (refresh.status === 'failed') {
         return transition({ ...state, refresh: { status: 'idle', attempt: refresh.attempt } }, { type: 'refresh', pressed: event.pressed });
       }
-      if (flow.status === 'failed' || flow.status === 'still-broken') return startFlow(state, flow.mode ?? event.mode, event.now, flow.variant, event.pressed);
       return none;
     }
 
@@ -371,6 +379,9 @@ export function transition(state: ReconnectSnapshot, event: ReconnectEvent): Tra
           refresh: refresh.status === 'failed' ? { status: 'idle', attempt: refresh.attempt } : refresh,
         });
       }
+      // A result of the customer's own work is put away for that attempt only.
+      if (event.state === 'unconfirmed') return flow.status === 'unconfirmed' ? same({ ...state, flow: { ...flow, dismissed: true } }) : none;
+      if (event.state === 'refreshed') return refresh.status === 'done' ? same({ ...state, refresh: { ...refresh, dismissed: true } }) : none;
       if (info.soft) {
         const until = event.now + SOFT_SNOOZE_MS;
         return same({ ...state, snoozed: { ...state.snoozed, [event.state]: until } }, [{ type: 'persist-dismissal', state: event.state, until }]);

@@ -152,7 +152,7 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
       case 'refresh':
         return () => controller.refresh(offer);
       case 'retry':
-        return () => controller.retry(offer);
+        return () => controller.retry(offer, variant);
       case 'start-new':
         return () => {
           if (connection) startNew?.(connection);

@@ -80,7 +80,10 @@ describe('reconnect engine transitions, from the customer side', () => {
       expect(e.view()).toMatchObject({ state: 'refreshed', dismissible: true });
       e.send({ type: 'dismiss', state: 'refreshed', now: NOW });
       expect(e.view().state).toBe('hidden');
-      expect(e.of('persist-dismissal')).toEqual([{ type: 'persist-dismissal', state: 'refreshed', until: undefined }]);
+      // Put away for this refresh only: nothing is stored, and the bank's next request shows.
+      expect(e.of('persist-dismissal')).toEqual([]);
+      e.push(connection('DEGRADED', 'INSTITUTION_ACTION_REQUIRED', 'Call your bank'));
+      expect(e.view()).toMatchObject({ state: 'institution-action' });
     });
   });
 
