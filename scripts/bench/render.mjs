@@ -113,8 +113,8 @@ try {
     text: raw.sampleText.div,
     lastUpdatedText: raw.lastUpdatedText,
     connectionShape: raw.sampleConnection,
-    mount: { div: stats(raw.mount.div), banner: stats(raw.mount.banner) },
-    settled: { div: stats(raw.settled.div), banner: stats(raw.settled.banner) },
+    mount: { div: stats(raw.mount.div), banner: stats(raw.mount.banner), markup: stats(raw.mount.markup) },
+    settled: { div: stats(raw.settled.div), banner: stats(raw.settled.banner), markup: stats(raw.settled.markup) },
     push: { div: stats(raw.push.div), banner: stats(raw.push.banner) },
     warmup: raw.warmup,
   };
@@ -127,6 +127,11 @@ try {
     mount: stats(pairwise(raw.mount.banner, raw.mount.div)),
     settled: stats(pairwise(raw.settled.banner, raw.settled.div)),
   };
+  // What the banner's DOM alone costs (static JSX of the same HTML), and what the kit adds on top of it.
+  result.markupRatio = {
+    markupOverDiv: stats(pairwise(raw.mount.markup, raw.mount.div)),
+    bannerOverMarkup: stats(pairwise(raw.mount.banner, raw.mount.markup)),
+  };
 
   const ms = (n) => n.toFixed(2).padStart(9);
   const row = (label, s) => console.log(`  ${label.padEnd(52)}${ms(s.median)}${ms(s.p90)}`);
@@ -138,6 +143,9 @@ try {
   row(`  ${options.count} ReconnectBanner`, result.mount.banner);
   console.log(`  ${'    ratio banner / div'.padEnd(52)}${result.ratio.mount.median.toFixed(1).padStart(8)}x${result.ratio.mount.p90.toFixed(1).padStart(8)}x`);
   console.log(`  ${'    pairwise ratios (run i banner / run i div)'.padEnd(52)}${result.pairwiseRatio.mount.median.toFixed(1).padStart(8)}x${result.pairwiseRatio.mount.p90.toFixed(1).padStart(8)}x`);
+  row(`  ${options.count} static copies of a banner's HTML`, result.mount.markup);
+  console.log(`  ${'    pairwise: banner HTML alone / div'.padEnd(52)}${result.markupRatio.markupOverDiv.median.toFixed(1).padStart(8)}x${result.markupRatio.markupOverDiv.p90.toFixed(1).padStart(8)}x`);
+  console.log(`  ${'    pairwise: ReconnectBanner / its HTML alone'.padEnd(52)}${result.markupRatio.bannerOverMarkup.median.toFixed(1).padStart(8)}x${result.markupRatio.bannerOverMarkup.p90.toFixed(1).padStart(8)}x`);
   console.log('  until settled (work the mount scheduled has run)');
   row(`  ${options.count} <div role="status">`, result.settled.div);
   row(`  ${options.count} ReconnectBanner`, result.settled.banner);

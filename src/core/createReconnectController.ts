@@ -112,6 +112,17 @@ export interface ReconnectController {
   readonly openResources: number;
 }
 
+function onlyShownChanged(a: ReconnectSnapshot, b: ReconnectSnapshot): boolean {
+  return (
+    a.connection === b.connection &&
+    a.flow === b.flow &&
+    a.refresh === b.refresh &&
+    a.session === b.session &&
+    a.dismissed === b.dismissed &&
+    a.snoozed === b.snoozed
+  );
+}
+
 /** Creates the engine for one connection; effects run through `ports`. */
 export function createReconnectController(connectionId: string, ports: ReconnectPorts, options: ReconnectControllerOptions = {}): ReconnectController {
   let state = initialSnapshot(connectionId, options.connection, options);
@@ -140,7 +151,8 @@ export function createReconnectController(connectionId: string, ports: Reconnect
     } finally {
       running = false;
     }
-    if (state !== before) for (const listener of [...listeners]) listener();
+    // What views show changed (not only the record of reported prompts): tell them.
+    if (state !== before && !onlyShownChanged(before, state)) for (const listener of [...listeners]) listener();
   }
 
   function closeLaunch(): void {

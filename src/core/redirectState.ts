@@ -28,12 +28,30 @@ function storageOrNull(storage?: Storage): Storage | null {
 /** Records that the customer is leaving for Meld's widget. Without usable storage, nothing resumes. */
 export function saveRedirectState(connectionId: string, storage?: Storage, now = Date.now()): RedirectState {
   const state: RedirectState = { connectionId, state: randomState(), startedAt: now };
+  memo = undefined;
   try {
     storageOrNull(storage)?.setItem(KEY, JSON.stringify(state));
   } catch {
     // Storage full or denied: the flow still works; only resuming after the redirect is lost.
   }
   return state;
+}
+
+/**
+ * The default storage's entry, read once per task: a page of many prompts asks
+ * for it once each, at the same moment. Writes through this module forget it.
+ */
+let memo: { raw: string | null } | undefined;
+
+function readDefault(): string | null {
+  if (memo) return memo.raw;
+  const store = storageOrNull();
+  const raw = store ? read(store) : null;
+  memo = { raw };
+  queueMicrotask(() => {
+    memo = undefined;
+  });
+  return raw;
 }
 
 function read(storage: Storage): string | null {
@@ -45,6 +63,7 @@ function read(storage: Storage): string | null {
 }
 
 function clear(storage: Storage): void {
+  memo = undefined;
   try {
     storage.removeItem(KEY);
   } catch {
@@ -58,8 +77,7 @@ function clear(storage: Storage): void {
  * even when the connection already reads as healthy.
  */
 export function hasRedirectState(connectionId: string, storage?: Storage): boolean {
-  const store = storageOrNull(storage);
-  const raw = store ? read(store) : null;
+  const raw = storage ? read(storage) : readDefault();
   try {
     return raw !== null && (JSON.parse(raw) as Partial<RedirectState> | null)?.connectionId === connectionId;
   } catch {

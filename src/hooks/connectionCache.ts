@@ -6,6 +6,14 @@ import { getKitState } from './kitState.js';
 import type { ConnectionOperation } from '../core/statuses.js';
 import type { Connection } from '../core/types.js';
 
+/** The connection's entry in the query cache: its own, else the list's. */
+export function cachedEntry(client: QueryClient, connectionId: string): Connection | undefined {
+  return (
+    client.getQueryData<Connection>(reconnectKitKeys.detail(connectionId)) ??
+    client.getQueryData<Connection[]>(reconnectKitKeys.list())?.find((c) => c.id === connectionId)
+  );
+}
+
 /** The connection as the cache knows it: its own entry, else the list, else the object the host passed. */
 export function cachedConnection(client: QueryClient, connectionId: string): Connection | undefined {
   return (

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ReconnectController } from '../core/createReconnectController.js';
-import { takeRedirectState } from '../core/redirectState.js';
+import { hasRedirectState, takeRedirectState } from '../core/redirectState.js';
 
 /**
  * Back from redirect mode: the customer left for Meld's widget from this page;
@@ -9,6 +9,7 @@ import { takeRedirectState } from '../core/redirectState.js';
  */
 export function useResumeAfterRedirect(controller: ReconnectController): void {
   useEffect(() => {
-    if (takeRedirectState(controller.connectionId)) controller.resume();
+    // The cheap check first: one storage read per task, however many prompts mount.
+    if (hasRedirectState(controller.connectionId) && takeRedirectState(controller.connectionId)) controller.resume();
   }, [controller]);
 }

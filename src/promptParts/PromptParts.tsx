@@ -5,11 +5,21 @@ import { useReconnectKit } from '../hooks/ReconnectKitContext.js';
 import { useHydrated } from '../hooks/useHydrated.js';
 import type { PromptActionId } from '../hooks/useReconnectPrompt.js';
 import { hasRedirectState } from '../core/redirectState.js';
+import type { Connection } from '../core/types.js';
 import { cx, useParts, type PromptRootProps } from './context.js';
+import type { PromptView as PromptViewType } from './PromptView.js';
 
 export { cx, type PromptRootProps };
 
-const PromptView = lazy(() => import('./PromptView.js').then((m) => ({ default: m.PromptView })));
+type PromptViewComponent = typeof PromptViewType;
+/** Once loaded, the view renders directly: no Suspense boundary per prompt. */
+let LoadedView: PromptViewComponent | undefined;
+const LazyView = lazy(() =>
+  import('./PromptView.js').then((m) => {
+    LoadedView = m.PromptView;
+    return { default: m.PromptView };
+  }),
+);
 
 /** Builds the compound parts of a prompt component (`Root`, `Icon`, `Message`, ...). */
 export function createPromptParts(name: string, slot: string, className: string, variant: PromptVariant) {
@@ -21,8 +31,14 @@ export function createPromptParts(name: string, slot: string, className: string,
   function Root(props: PromptRootProps) {
     const target = props.connection ?? props.connectionId;
     if (target === undefined) throw new Error(`meld-reconnect-kit: <${name}> needs a \`connectionId\` or a \`connection\`.`);
+    // An id is read from the host, an object is not: switching between them starts the gate afresh.
+    return <Gate key={typeof target} {...props} target={target} />;
+  }
+
+  function Gate(props: PromptRootProps & { target: string | Connection }) {
+    const { target, ...rest } = props;
     const { queryClient, hostApi } = useReconnectKit(name);
-    const connection = useKnownConnection(target, queryClient, hostApi);
+    const connection = useKnownConnection(target, queryClient, hostApi, typeof target !== 'string');
     const decision = getStatusDecision(connection?.status, connection?.statusReason);
     const id = typeof target === 'string' ? target : target.id;
     // A return from the widget in redirect mode is in sessionStorage, which the server cannot see.
@@ -31,9 +47,11 @@ export function createPromptParts(name: string, slot: string, className: string,
     const [engaged, setEngaged] = useState(due);
     if (due && !engaged) setEngaged(true);
     if (!engaged && !due) return null;
+    const viewProps = { ...rest, target, slot, rootClassName: className, variant };
+    if (LoadedView) return <LoadedView {...viewProps} />;
     return (
       <Suspense fallback={null}>
-        <PromptView {...props} target={target} slot={slot} rootClassName={className} variant={variant} />
+        <LazyView {...viewProps} />
       </Suspense>
     );
   }

@@ -30,6 +30,8 @@ export interface BenchOptions {
 export interface Samples {
   banner: number[];
   div: number[];
+  /** The banner's own markup (same elements, attributes and text) as static JSX: what the DOM alone costs. */
+  markup: number[];
 }
 
 export interface BenchResult {
@@ -191,6 +193,37 @@ function bannersUi(connections: Connection[], queryClient: QueryClient): ReactNo
   );
 }
 
+/** The DOM a reconnect banner renders, written out by hand (checked against a real banner's HTML). */
+function markupUi(texts: string[], updated: string[]): ReactNode {
+  return texts.map((text, i) => (
+    <div key={i} role="status" data-state="reconnect" data-severity="critical" data-slot="banner" className="mrk-banner">
+      <span data-slot="banner-icon" data-icon="critical" aria-hidden="true" className="mrk-banner__icon">
+        <svg viewBox="0 0 20 20" width="20" height="20" focusable="false">
+          <path d="M10 3l8 14H2L10 3zm0 5v4m0 2v1" fill="none" stroke="currentColor" strokeWidth="1.8" />
+        </svg>
+      </span>
+      <div data-slot="banner-body" className="mrk-banner__body">
+        <p data-slot="banner-message" className="mrk-banner__message">
+          {text}
+        </p>
+        <p data-slot="banner-updated" className="mrk-banner__updated">
+          {updated[i]}
+        </p>
+      </div>
+      <div data-slot="banner-actions" className="mrk-banner__actions">
+        <button type="button" data-action="reconnect" data-emphasis="primary" data-slot="banner-action" className="mrk-banner__action">
+          Reconnect
+        </button>
+      </div>
+      <button type="button" data-slot="banner-dismiss" aria-label="Dismiss" className="mrk-banner__dismiss">
+        <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+          <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="2" />
+        </svg>
+      </button>
+    </div>
+  ));
+}
+
 function divsUi(texts: string[]): ReactNode {
   return texts.map((text, i) => (
     <div key={i} role="status">
@@ -250,15 +283,40 @@ async function loadLazyParts(connection: Connection) {
   unmount(into);
 }
 
+/** Each banner's "Last updated" line, as a real banner writes it. */
+async function bannerUpdatedTexts(connections: Connection[]): Promise<string[]> {
+  const into = mountPoint();
+  flushSync(() => into.root.render(bannersUi(connections, into.queryClient)));
+  await settle();
+  const lines = [...into.container.querySelectorAll('[data-slot="banner-updated"]')].map((p) => p.textContent ?? '');
+  unmount(into);
+  if (lines.length !== connections.length) throw new Error(`expected ${connections.length} "Last updated" lines, found ${lines.length}`);
+  return lines;
+}
+
+/** The hand-written markup must be the banner's HTML, or the comparison would mean nothing. */
+async function checkMarkup(connections: Connection[], texts: string[], updated: string[]) {
+  const real = mountPoint();
+  flushSync(() => real.root.render(bannersUi(connections.slice(0, 1), real.queryClient)));
+  await settle();
+  const copy = mountPoint();
+  flushSync(() => copy.root.render(markupUi(texts.slice(0, 1), updated)));
+  const a = real.container.innerHTML;
+  const b = copy.container.innerHTML;
+  unmount(real);
+  unmount(copy);
+  if (a !== b) throw new Error(`the static markup differs from a banner's:\n${a}\n${b}`);
+}
+
 async function runRenderBench({ count, runs, warmups }: BenchOptions): Promise<BenchResult> {
   const connections = loginRequired(count);
   if (new Set(connections.map((c) => c.id)).size !== count) throw new Error('the generated connection ids are not unique');
   const texts = connections.map(bannerText);
   const result: BenchResult = {
-    mount: { banner: [], div: [] },
-    settled: { banner: [], div: [] },
-    push: { banner: [], div: [] },
-    warmup: { mount: { banner: [], div: [] }, push: { banner: [], div: [] } },
+    mount: { banner: [], div: [], markup: [] },
+    settled: { banner: [], div: [], markup: [] },
+    push: { banner: [], div: [], markup: [] },
+    warmup: { mount: { banner: [], div: [], markup: [] }, push: { banner: [], div: [], markup: [] } },
     bannersAtCommit: [],
     gcBetweenRuns: typeof window.gc === 'function',
     hostCalls: 0,
@@ -268,13 +326,17 @@ async function runRenderBench({ count, runs, warmups }: BenchOptions): Promise<B
   };
 
   await loadLazyParts(connections[0]!);
+  const updated = await bannerUpdatedTexts(connections);
+  await checkMarkup(connections, texts, updated);
   for (let run = 0; run < warmups + runs; run += 1) {
     const measured = run >= warmups;
-    // Alternate which goes first, so that drift in the page does not favour one.
-    const order = run % 2 === 0 ? (['div', 'banner'] as const) : (['banner', 'div'] as const);
+    // Rotate which goes first, so that drift in the page does not favour one.
+    const kinds = ['div', 'banner', 'markup'] as const;
+    const order = [0, 1, 2].map((k) => kinds[(k + run) % 3]!);
     for (const kind of order) {
       const into = mountPoint();
-      const timed = await timedMount(kind === 'banner' ? bannersUi(connections, into.queryClient) : divsUi(texts), into);
+      const ui = kind === 'banner' ? bannersUi(connections, into.queryClient) : kind === 'markup' ? markupUi(texts, updated) : divsUi(texts);
+      const timed = await timedMount(ui, into);
       if (kind === 'banner' && run === warmups) {
         result.sampleText.banner = into.container.querySelector('[data-slot="banner-message"]')?.textContent ?? '';
         result.lastUpdatedText = into.container.querySelector('[data-slot="banner-updated"]')?.textContent ?? '';

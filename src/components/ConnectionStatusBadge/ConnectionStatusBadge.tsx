@@ -22,9 +22,14 @@ export type ConnectionStatusBadgeProps = Omit<HTMLAttributes<HTMLSpanElement>, '
  * `data-severity`.
  */
 export function ConnectionStatusBadge(props: ConnectionStatusBadgeProps) {
+  // An id is read from the host, an object is not: switching between them starts the badge afresh.
+  return <Badge key={props.connection ? 'object' : 'id'} {...props} />;
+}
+
+function Badge(props: ConnectionStatusBadgeProps) {
   const { connectionId, connection: given, unstyled = false, className, ...rest } = props;
   const { queryClient, hostApi, messages, locale } = useReconnectKit('ConnectionStatusBadge');
-  const connection = useKnownConnection(given ?? connectionId ?? '', queryClient, hostApi);
+  const connection = useKnownConnection(given ?? connectionId ?? '', queryClient, hostApi, given !== undefined);
   const decision = getStatusDecision(connection?.status, connection?.statusReason);
   const t = messageLookup(messages, statusMessages);
   const label = t(`status.${decision.prompt}`);
