@@ -77,7 +77,20 @@ function clear(storage: Storage): void {
  * even when the connection already reads as healthy.
  */
 export function hasRedirectState(connectionId: string, storage?: Storage): boolean {
-  const raw = storage ? read(storage) : readDefault();
+  const store = storageOrNull(storage);
+  return matches(store ? read(store) : null, connectionId);
+}
+
+/**
+ * `hasRedirectState` for the default storage, read once per task: a page of
+ * many prompts asks at the same moment. Writes through this module are seen
+ * at once; other writes from the next task. Internal.
+ */
+export function hasPendingRedirect(connectionId: string): boolean {
+  return matches(readDefault(), connectionId);
+}
+
+function matches(raw: string | null, connectionId: string): boolean {
   try {
     return raw !== null && (JSON.parse(raw) as Partial<RedirectState> | null)?.connectionId === connectionId;
   } catch {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ReconnectController } from '../core/createReconnectController.js';
-import { hasRedirectState, takeRedirectState } from '../core/redirectState.js';
+import { hasPendingRedirect, takeRedirectState } from '../core/redirectState.js';
 
 /**
  * Back from redirect mode: the customer left for Meld's widget from this page;
@@ -10,6 +10,6 @@ import { hasRedirectState, takeRedirectState } from '../core/redirectState.js';
 export function useResumeAfterRedirect(controller: ReconnectController): void {
   useEffect(() => {
     // The cheap check first: one storage read per task, however many prompts mount.
-    if (hasRedirectState(controller.connectionId) && takeRedirectState(controller.connectionId)) controller.resume();
+    if (hasPendingRedirect(controller.connectionId) && takeRedirectState(controller.connectionId)) controller.resume();
   }, [controller]);
 }

@@ -4,7 +4,7 @@ import { isPromptDue, useKnownConnection, type PromptVariant } from '../hooks/pr
 import { useReconnectKit } from '../hooks/ReconnectKitContext.js';
 import { useHydrated } from '../hooks/useHydrated.js';
 import type { PromptActionId } from '../hooks/useReconnectPrompt.js';
-import { hasRedirectState } from '../core/redirectState.js';
+import { hasPendingRedirect } from '../core/redirectState.js';
 import type { Connection } from '../core/types.js';
 import { cx, useParts, type PromptRootProps } from './context.js';
 import type { PromptView as PromptViewType } from './PromptView.js';
@@ -42,7 +42,7 @@ export function createPromptParts(name: string, slot: string, className: string,
     const decision = getStatusDecision(connection?.status, connection?.statusReason);
     const id = typeof target === 'string' ? target : target.id;
     // A return from the widget in redirect mode is in sessionStorage, which the server cannot see.
-    const returning = useHydrated() && hasRedirectState(id);
+    const returning = useHydrated() && hasPendingRedirect(id);
     const due = isPromptDue(decision.prompt, variant, props.showOutages) || returning;
     const [engaged, setEngaged] = useState(due);
     if (due && !engaged) setEngaged(true);
