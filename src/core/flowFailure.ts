@@ -1,5 +1,5 @@
 import { HostApiError, OperationNotAllowedError } from './HostApiError.js';
-import { WidgetUrlError } from './validateWidgetUrl.js';
+import { WidgetUrlError } from './WidgetUrlError.js';
 import { WidgetError } from './WidgetError.js';
 
 /**

@@ -1,3 +1,7 @@
+import { forgetPendingRedirect, matches, read, REDIRECT_KEY as KEY, storageOrNull } from './redirectPending.js';
+
+export { hasPendingRedirect } from './redirectPending.js';
+
 /** What redirect mode keeps while the customer is away at Meld. */
 export interface RedirectState {
   connectionId: string;
@@ -7,7 +11,6 @@ export interface RedirectState {
   startedAt: number;
 }
 
-const KEY = 'meld-reconnect-kit:redirect';
 /** Meld's connect tokens live 3 to 4 hours; an older redirect is not resumed. */
 const MAX_AGE_MS = 3 * 60 * 60 * 1000;
 
@@ -17,18 +20,10 @@ function randomState(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function storageOrNull(storage?: Storage): Storage | null {
-  try {
-    return storage ?? globalThis.sessionStorage ?? null;
-  } catch {
-    return null; // storage disabled (e.g. some privacy modes)
-  }
-}
-
 /** Records that the customer is leaving for Meld's widget. Without usable storage, nothing resumes. */
 export function saveRedirectState(connectionId: string, storage?: Storage, now = Date.now()): RedirectState {
   const state: RedirectState = { connectionId, state: randomState(), startedAt: now };
-  memo = undefined;
+  forgetPendingRedirect();
   try {
     storageOrNull(storage)?.setItem(KEY, JSON.stringify(state));
   } catch {
@@ -37,33 +32,8 @@ export function saveRedirectState(connectionId: string, storage?: Storage, now =
   return state;
 }
 
-/**
- * The default storage's entry, read once per task: a page of many prompts asks
- * for it once each, at the same moment. Writes through this module forget it.
- */
-let memo: { raw: string | null } | undefined;
-
-function readDefault(): string | null {
-  if (memo) return memo.raw;
-  const store = storageOrNull();
-  const raw = store ? read(store) : null;
-  memo = { raw };
-  queueMicrotask(() => {
-    memo = undefined;
-  });
-  return raw;
-}
-
-function read(storage: Storage): string | null {
-  try {
-    return storage.getItem(KEY);
-  } catch {
-    return null;
-  }
-}
-
 function clear(storage: Storage): void {
-  memo = undefined;
+  forgetPendingRedirect();
   try {
     storage.removeItem(KEY);
   } catch {
@@ -79,23 +49,6 @@ function clear(storage: Storage): void {
 export function hasRedirectState(connectionId: string, storage?: Storage): boolean {
   const store = storageOrNull(storage);
   return matches(store ? read(store) : null, connectionId);
-}
-
-/**
- * `hasRedirectState` for the default storage, read once per task: a page of
- * many prompts asks at the same moment. Writes through this module are seen
- * at once; other writes from the next task. Internal.
- */
-export function hasPendingRedirect(connectionId: string): boolean {
-  return matches(readDefault(), connectionId);
-}
-
-function matches(raw: string | null, connectionId: string): boolean {
-  try {
-    return raw !== null && (JSON.parse(raw) as Partial<RedirectState> | null)?.connectionId === connectionId;
-  } catch {
-    return false;
-  }
 }
 
 export interface TakeRedirectStateOptions {

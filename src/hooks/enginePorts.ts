@@ -7,7 +7,7 @@ import type { WidgetMode } from '../core/reconnectMachine.js';
 import type { RepairSession } from '../core/types.js';
 import type { Messages } from '../i18n/messages.js';
 import { preparePopup } from '../core/preparePopup.js';
-import { assertOperationAllowed, runGuardedOperation } from './connectionCache.js';
+import { assertOperationAllowed, runGuardedOperation } from './guardedOperations.js';
 import { getKitState } from './kitState.js';
 import { loadFlowRuntime } from './loadFlowRuntime.js';
 import type { DismissStorage, VerificationSettings, WidgetSettings } from './ReconnectKitContext.js';

@@ -7,7 +7,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { HostApi } from '../core/createHostClient.js';
 import type { WidgetLaunchHandlers } from '../core/createReconnectController.js';
-import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { WidgetMode } from '../core/reconnectMachine.js';
 import type { Connection, RepairSession } from '../core/types.js';
 import { verifyRepair, type ObservedStatus, type RepairVerification } from '../core/verifyRepair.js';
@@ -15,7 +14,7 @@ import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { widgetMessages } from '../i18n/widgetMessages.js';
 import { openMeldWidget, type MeldWidgetHandle } from '../core/openMeldWidget.js';
 import { subscribeToStatusChanges } from './applyStatusChange.js';
-import { cachedConnection } from './connectionCache.js';
+import { cachedConnection, writeConnection } from './connectionCache.js';
 import type { EngineSettings } from './enginePorts.js';
 import { getKitState } from './kitState.js';
 
@@ -102,7 +101,8 @@ export function verifyConnection(options: VerifyConnectionOptions): Promise<Repa
     subscribe: streamOpen ? (listener) => subscribeToStatusChanges(queryClient, connectionId, listener) : undefined,
     readConnection: async (signal) => {
       const connection = await hostApi.getConnection(connectionId, { signal });
-      queryClient.setQueryData(reconnectKitKeys.detail(connectionId), connection);
+      // Both entries: a list showing the connection must learn it as a prompt does.
+      writeConnection(queryClient, connection);
       return connection;
     },
   });

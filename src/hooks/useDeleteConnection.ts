@@ -1,7 +1,7 @@
 import { useMutation, type QueryClient, type UseMutationOptions, type UseMutationResult } from '@tanstack/react-query';
 import { HostApiError, type OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
-import { assertOperationAllowed } from './connectionCache.js';
+import { assertOperationAllowed } from './guardedOperations.js';
 import { applyStatusChange } from './applyStatusChange.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 

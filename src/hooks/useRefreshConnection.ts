@@ -2,7 +2,7 @@ import { useMutation, type QueryClient, type UseMutationOptions, type UseMutatio
 import type { HostApiError, OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { AcceptedRequest } from '../core/types.js';
-import { runGuardedOperation } from './connectionCache.js';
+import { runGuardedOperation } from './guardedOperations.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 
 export type UseRefreshConnectionOptions = Omit<

@@ -3,7 +3,7 @@ import type { HostApi } from '../core/createHostClient.js';
 import type { HostApiError, OperationNotAllowedError } from '../core/HostApiError.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { RepairSession } from '../core/types.js';
-import { assertOperationAllowed, refetchIfStale } from './connectionCache.js';
+import { assertOperationAllowed, refetchIfStale } from './guardedOperations.js';
 import { getKitState } from './kitState.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 
