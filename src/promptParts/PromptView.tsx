@@ -2,9 +2,18 @@ import { useEffect, useRef } from 'react';
 import { PROMPT_STATE_INFO } from '../core/promptStates.js';
 import type { ReconnectFlowStatus } from '../core/reconnectMachine.js';
 import { useReconnectPrompt } from '../hooks/useReconnectPrompt.js';
-import { cx, PartsContext, type PromptViewProps } from './context.js';
+import { cx, PartsContext, partsFor, registerParts, type PromptViewProps } from './context.js';
+import { createPartComponents } from './parts.js';
 
 const ENDED: ReadonlySet<ReconnectFlowStatus> = new Set(['verified', 'still-broken', 'unconfirmed', 'cancelled', 'failed']);
+
+registerParts(createPartComponents);
+
+/** The default arrangement, drawn with the real parts. */
+function Parts({ slot, className }: { slot: string; className: string }) {
+  const Default = partsFor(slot, className)?.Default;
+  return Default ? <Default /> : null;
+}
 
 /**
  * The live part of a prompt: the decided prompt, its flow and its root
@@ -26,6 +35,7 @@ export function PromptView(props: PromptViewProps) {
     onFlowEnd,
     className: userClass,
     children,
+    defaultParts,
     ...rest
   } = props;
   const prompt = useReconnectPrompt(target, { variant, showOutages, onStartNewConnection });
@@ -54,7 +64,7 @@ export function PromptView(props: PromptViewProps) {
         data-slot={slot}
         className={cx(!unstyled && rootClassName, userClass)}
       >
-        {children}
+        {defaultParts ? <Parts slot={slot} className={rootClassName} /> : children}
       </div>
     </PartsContext.Provider>
   );

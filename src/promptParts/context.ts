@@ -2,6 +2,7 @@ import { createContext, useContext, type HTMLAttributes, type ReactNode } from '
 import type { Connection } from '../core/types.js';
 import type { ReconnectFlowStatus } from '../hooks/useReconnectFlow.js';
 import type { UseReconnectPromptOptions, UseReconnectPromptResult } from '../hooks/useReconnectPrompt.js';
+import type { PromptPartComponents } from './parts.js';
 
 /** Joins class names, skipping empty ones; a user's class always comes last. */
 export function cx(...names: Array<string | false | null | undefined>): string | undefined {
@@ -17,6 +18,23 @@ export interface PartsContextValue {
 }
 
 export const PartsContext = createContext<PartsContextValue | null>(null);
+
+type PartsFactory = (slot: string, className: string) => PromptPartComponents;
+let factory: PartsFactory | undefined;
+const made = new Map<string, ReturnType<PartsFactory>>();
+
+/** The live view registers the real parts when it loads. Internal. */
+export function registerParts(create: PartsFactory): void {
+  factory = create;
+}
+
+/** The real parts of a component, once the live view has loaded them. Internal. */
+export function partsFor(slot: string, className: string): ReturnType<PartsFactory> | undefined {
+  if (!factory) return undefined;
+  let parts = made.get(slot);
+  if (!parts) made.set(slot, (parts = factory(slot, className)));
+  return parts;
+}
 
 export function useParts(part: string): PartsContextValue {
   const value = useContext(PartsContext);
@@ -47,4 +65,6 @@ export interface PromptViewProps extends PromptRootProps {
   slot: string;
   rootClassName: string;
   variant: NonNullable<UseReconnectPromptOptions['variant']>;
+  /** Draw the default arrangement of the parts (the component used without `.Root`). */
+  defaultParts?: boolean | undefined;
 }
