@@ -30,7 +30,10 @@ export interface WidgetSettings {
 export interface VerificationSettings {
   /** Gives up (as `unconfirmed`) after this long. Defaults to 30 000 ms. */
   timeoutMs?: number | undefined;
-  /** Without a live stream, one-shot reads after these delays. Defaults to 1, 3, 7, 15 and 30 s. */
+  /**
+   * Without a live stream, the waits before each one-shot read (each counted from the previous
+   * read). Defaults to 1, 2, 4, 8 and 15 s: reads at about 1, 3, 7, 15 and 30 s.
+   */
   delaysMs?: readonly number[] | undefined;
 }
 

@@ -31,7 +31,8 @@ export const BANNER_SHOWS: Readonly<Record<PromptKind, PromptExpectation | null>
   'expiring-soon': { actions: ['action.reconnect'], dismiss: 'action.remind-later' },
   'partial-data': { actions: ['action.refresh'], dismiss: 'action.dismiss' },
   'institution-action': { actions: ['action.done'], dismiss: 'action.dismiss' },
-  'institution-repairing': { actions: ['action.try-again-later'], dismiss: 'action.remind-later' },
+  // RECONNECT_REQUIRED: words are soft, but it is put away for the session only, so "Dismiss".
+  'institution-repairing': { actions: ['action.try-again-later'], dismiss: 'action.dismiss' },
   'refresh-on-demand': { actions: ['action.update-now'], dismiss: 'action.remind-later' },
   'start-new-connection': { actions: ['action.connect-again'], dismiss: 'action.dismiss' },
   'choose-another-institution': { actions: ['action.connect-another-bank'], dismiss: 'action.dismiss' },
