@@ -45,12 +45,14 @@ export default [
   core('status table with Meld prose (STATUS_TABLE, getStatusInfo)', 'STATUS_TABLE, getStatusInfo', '3.5 kB'),
   core('host client (createHostClient, HostApiError)', 'createHostClient, HostApiError', '2.5 kB'),
   core('widget URL + message checks (validateWidgetUrl, parseWidgetMessage)', 'validateWidgetUrl, parseWidgetMessage', '1.5 kB'),
-  // Issue 5's budget: what every page with a banner downloads.
-  root('provider + ReconnectBanner, with the page', 'ReconnectKitProvider, ReconnectBanner', '8 kB', 'left-out'),
-  root('provider + ReconnectBanner, once a prompt shows and the customer clicks', 'ReconnectKitProvider, ReconnectBanner', '16.5 kB'),
+  // What every page with a banner downloads (issue 5: 8 kB; issue 11 measures it as Vite splits it,
+  // 6 kB, in scripts/bundleBudget.mjs, which npm test runs too).
+  root('provider + ReconnectBanner, with the page', 'ReconnectKitProvider, ReconnectBanner', '6 kB', 'left-out'),
+  // 0.2's reconnect engine (one shared store per connection) is larger than 0.1's hooks were (16.2 kB here).
+  root('provider + ReconnectBanner, once a prompt shows and the customer clicks', 'ReconnectKitProvider, ReconnectBanner', '22 kB'),
   root('provider + useConnection + useConnectionEvents', 'ReconnectKitProvider, useConnection, useConnectionEvents', '7 kB'),
   root('openMeldWidget alone', 'openMeldWidget', '5 kB'),
-  root('provider + useReconnectFlow, everything it may load', 'ReconnectKitProvider, useReconnectFlow', '12.5 kB'),
+  root('provider + useReconnectFlow, everything it may load', 'ReconnectKitProvider, useReconnectFlow', '17.5 kB'),
   { name: 'styles.css', path: 'dist/styles.css', limit: '3 kB', gzip: true },
-  root('everything', '*', '23 kB'),
+  root('everything', '*', '30 kB'),
 ];

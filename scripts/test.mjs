@@ -79,6 +79,8 @@ run('build', 'npm', ['run', '--silent', 'build']);
 run('publint', bin('publint'), ['--strict'], { needs: ['build'] });
 run('attw', bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--exclude-entrypoints', './styles.css'], { needs: ['build'] });
 run('size-limit', bin('size-limit'), [], { needs: ['build'] });
+// The kit as a host's Vite build splits it: the entry's static closure, a page with a due prompt, after a click.
+run('bundle split budget', 'node', ['scripts/bundleBudget.mjs', '--no-build'], { needs: ['build'] });
 vitest('package consumers (Node, Vite, Chromium)', ['package'], {
   needs: ['build'],
   extraEnv: { CHROMIUM_PATH: chromiumPath },

@@ -1,7 +1,8 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ReconnectKitEvent } from '../core/analytics.js';
-import { createHostClient, type HostApi, type HostClientOptions } from '../core/createHostClient.js';
+import type { HostApi, HostClientOptions } from '../core/createHostClient.js';
+import { createLazyHostClient } from './lazyHostClient.js';
 import type { Messages } from '../i18n/messages.js';
 import { bindHostApi, getKitState } from './kitState.js';
 import type { Connection } from '../core/types.js';
@@ -82,14 +83,14 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
   const queryClient = (given ?? inContext ?? own) as QueryClient;
 
   const { hostApi: givenApi, baseUrl, fetch, headers, credentials, timeoutMs } = props as HostClientOptions & { hostApi?: HostApi };
-  // The client is a small plain object and nothing subscribes to its identity,
+  // The client (loaded with its first call) is a small plain object and nothing subscribes to its identity,
   // so rebuilding it when an inline `fetch`/`headers` changes costs nothing.
   const hostApi = useMemo(() => {
     if (givenApi) return givenApi;
     if (!baseUrl) {
       throw new Error('meld-reconnect-kit: <ReconnectKitProvider> needs either a `hostApi` or a `baseUrl` (e.g. baseUrl="/api/meld").');
     }
-    return createHostClient({ baseUrl, fetch, headers, credentials, timeoutMs });
+    return createLazyHostClient({ baseUrl, fetch, headers, credentials, timeoutMs });
   }, [givenApi, baseUrl, fetch, headers, credentials, timeoutMs]);
 
   // The kit's own hooks pass their host API explicitly; this binding serves a host's own

@@ -9,7 +9,6 @@ import type { Connection } from '../core/types.js';
 import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { promptMessages } from '../i18n/promptMessages.js';
 import { lastUpdatedText } from './lastUpdated.js';
-import { loadFlowRuntime } from './loadFlowRuntime.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 import { useConnectionEngine } from './useConnectionEngine.js';
 import { useHydrated } from './useHydrated.js';
@@ -125,11 +124,6 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
     if (visible) controller.noteShown(state);
   }, [controller, state, visible]);
 
-  const offersFlow = derived.actions.some((a) => a.does === 'flow' && !a.pending);
-  // Load the widget launcher while the customer reads, so the click does not wait for it.
-  useEffect(() => {
-    if (offersFlow) loadFlowRuntime().catch(() => {});
-  }, [offersFlow]);
 
   if ((state === 'start-new-connection' || state === 'choose-another-institution') && !startNew) {
     warnOnce(() => [

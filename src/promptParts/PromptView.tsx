@@ -1,13 +1,18 @@
 import { useEffect, useRef } from 'react';
 import { PROMPT_STATE_INFO } from '../core/promptStates.js';
 import type { ReconnectFlowStatus } from '../core/reconnectMachine.js';
-import { useReconnectPrompt } from '../hooks/useReconnectPrompt.js';
+import { loadFlowRuntime } from '../hooks/loadFlowRuntime.js';
+import { useReconnectPrompt, type PromptAction } from '../hooks/useReconnectPrompt.js';
 import { cx, PartsContext, partsFor, registerParts, type PromptViewProps } from './context.js';
 import { createPartComponents } from './parts.js';
 
 const ENDED: ReadonlySet<ReconnectFlowStatus> = new Set(['verified', 'still-broken', 'unconfirmed', 'cancelled', 'failed']);
 
 registerParts(createPartComponents);
+
+function preloadLauncher(actions: readonly PromptAction[]): void {
+  if (actions.some((a) => !a.pending && (a.id === 'reconnect' || a.id === 'add-accounts' || a.id === 'retry'))) loadFlowRuntime().catch(() => {});
+}
 
 /** The default arrangement, drawn with the real parts. */
 function Parts({ slot, className }: { slot: string; className: string }) {
@@ -59,6 +64,17 @@ export function PromptView(props: PromptViewProps) {
     <PartsContext.Provider value={{ prompt, slot, className: rootClassName, unstyled }}>
       <div
         {...rest}
+        // The widget launcher loads when the customer shows intent (a pointer over the prompt, focus in
+        // it), not when the prompt appears: most prompts are read, not acted on. A click without either
+        // loads it alongside the repair request, which takes longer.
+        onPointerEnter={(event) => {
+          preloadLauncher(prompt.actions);
+          rest.onPointerEnter?.(event);
+        }}
+        onFocus={(event) => {
+          preloadLauncher(prompt.actions);
+          rest.onFocus?.(event);
+        }}
         {...prompt.rootProps}
         aria-busy={PROMPT_STATE_INFO[prompt.state].busy || undefined}
         data-slot={slot}
