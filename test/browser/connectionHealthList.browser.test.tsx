@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { ConnectionHealthList, defaultMessages, formatMessage, useConnectionEvents } from '../../src/index.js';
 import { aConnection, nextTask, renderKit } from './componentHarness.js';
-import { emit, hold, hostState, release, resetHost } from './fakeHost.js';
+import { HOST_PORT, emit, hold, hostState, release, resetHost } from './fakeHost.js';
 
 const FIX_ALL = defaultMessages['list.fix-all'];
 const STOP = defaultMessages['list.stop'];
@@ -103,10 +103,36 @@ describe('ConnectionHealthList against the loopback host', () => {
       });
       expect(document.querySelectorAll('dialog').length).toBeLessThanOrEqual(1);
     }
-    await screen.findByRole('button', { name: FIX_ALL });
+    // Every reconnectable connection is fixed (the list learned it from the reads): nothing left to queue.
+    await waitFor(() => expect(container.querySelector('[data-slot="health-list-queue"]')).toBeNull(), { timeout: 8_000 });
     expect(await repairs()).toEqual(['POST /connections/q2/repair', 'POST /connections/q4/repair', 'POST /connections/q1/repair']);
     expect(document.querySelector('dialog')).toBeNull();
     expect(itemOf(container, 'Delta Bank').querySelector('[data-slot="banner"]')?.getAttribute('data-state')).toBe('institution-action');
+  });
+
+  it('given popup mode, should open each next popup only from the customer\'s click on "Continue with ..." (browsers block a popup opened without one)', async () => {
+    await resetHost([
+      aConnection('p1', 'RECONNECT_REQUIRED', 'LOGIN_REQUIRED', { institutionName: 'Bravo Bank', widget: 'auto=complete' }),
+      aConnection('p2', 'RECONNECT_REQUIRED', 'TOKEN_EXPIRED', { institutionName: 'Kilo Bank', widget: 'auto=complete' }),
+    ]);
+    const { container } = renderKit(<ConnectionHealthList />, { widget: { mode: 'popup', allowedHosts: [HOST_PORT] } });
+    await userEvent.click(await screen.findByRole('button', { name: FIX_ALL }));
+    await waitFor(() => expect(itemOf(container, 'Bravo Bank').querySelector('[data-slot="banner"]')?.getAttribute('data-state')).toBe('verified'), {
+      timeout: 8_000,
+    });
+    // The queue waits for the customer: no second repair, no popup of its own.
+    const next = await screen.findByRole('button', { name: formatMessage(defaultMessages['list.next'], { institution: 'Kilo Bank' }) });
+    await nextTask();
+    expect(await repairs()).toEqual(['POST /connections/p1/repair']);
+    expect(container.querySelector('[data-slot="health-list-queue"] [role="status"]')?.textContent).toBe(progress(2, 2));
+
+    await userEvent.click(next);
+    await waitFor(() => expect(itemOf(container, 'Kilo Bank').querySelector('[data-slot="banner"]')?.getAttribute('data-state')).toBe('verified'), {
+      timeout: 8_000,
+    });
+    expect(await repairs()).toEqual(['POST /connections/p1/repair', 'POST /connections/p2/repair']);
+    // Every reconnectable connection is fixed (the list learned it from the reads): nothing left to queue.
+    await waitFor(() => expect(container.querySelector('[data-slot="health-list-queue"]')).toBeNull(), { timeout: 8_000 });
   });
 
   it('given Stop while a connection is being verified, should let that one finish and start no other', async () => {
