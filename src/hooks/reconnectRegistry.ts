@@ -1,10 +1,10 @@
-import { QueryObserver, type QueryCacheNotifyEvent, type QueryClient } from '@tanstack/react-query';
+import { QueryObserver, type QueryClient } from '@tanstack/react-query';
 import { createReconnectController, type ReconnectController } from '../core/createReconnectController.js';
 import type { PromptState } from '../core/promptStates.js';
 import { PROMPT_STATE_INFO, PROMPT_STATES } from '../core/promptStates.js';
-import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { Connection } from '../core/types.js';
-import { cachedConnection } from './connectionCache.js';
+import { cachedConnection, cachedEntry } from './connectionCache.js';
+import { watchConnection } from './cacheWatch.js';
 import { createEnginePorts, type EngineSettings } from './enginePorts.js';
 import { getKitState } from './kitState.js';
 import type { EngineHolder, VerificationSettings } from './ReconnectKitContext.js';
@@ -20,6 +20,7 @@ interface Entry {
   fetchers: number;
   observer: { unsubscribe: () => void } | undefined;
   release: ReturnType<typeof setTimeout> | undefined;
+  unwatch: (() => void) | undefined;
 }
 
 /**
@@ -86,53 +87,38 @@ function createReconnectRegistry(holder: EngineHolder): ReconnectRegistry {
     },
     verification: (connectionId) => verifications.get(connectionId),
   });
-  let unsubscribeCache: (() => void) | undefined;
+  let stopSeeds: (() => void) | undefined;
 
   const client = (): QueryClient => holder.queryClient;
-
-  function onCacheEvent(event: QueryCacheNotifyEvent): void {
-    if (event.type !== 'added' && event.type !== 'updated' && event.type !== 'removed') return;
-    const key = event.query.queryKey;
-    const [ns, group, kind, id] = key as readonly unknown[];
-    if (ns !== reconnectKitKeys.all[0] || group !== 'connections') return;
-    if (kind === 'detail' && typeof id === 'string') {
-      const entry = entries.get(id);
-      entry?.controller.setConnection(cachedConnection(client(), id) ?? entry.controller.getSnapshot().connection);
-    } else if (kind === 'list') {
-      const list = client().getQueryData<Connection[]>(reconnectKitKeys.list());
-      if (!list) return;
-      const byId = new Map(list.map((c) => [c.id, c]));
-      for (const [id, entry] of entries) {
-        const detail = client().getQueryData<Connection>(reconnectKitKeys.detail(id));
-        const next = detail ?? byId.get(id);
-        if (next) entry.controller.setConnection(next);
-      }
-    }
-  }
 
   function onSeed(connection: Connection): void {
     entries.get(connection.id)?.controller.setConnection(connection);
   }
 
-  function ensureCacheSubscription(): void {
-    if (unsubscribeCache) return;
+  /** While an engine has views, it follows its connection's cache entries (and objects from the host). */
+  function watch(entry: Entry): void {
+    if (entry.unwatch) return;
+    const { controller } = entry;
+    const { connectionId } = controller;
     const qc = client();
-    const stopCache = qc.getQueryCache().subscribe(onCacheEvent);
-    const { seedListeners } = getKitState(qc);
-    seedListeners.add(onSeed);
-    unsubscribeCache = () => {
-      stopCache();
-      seedListeners.delete(onSeed);
-    };
+    const sync = () => controller.setConnection(cachedEntry(qc, connectionId) ?? controller.getSnapshot().connection);
+    entry.unwatch = watchConnection(qc, connectionId, sync);
+    sync(); // what changed between the render that made it and now
+    if (!stopSeeds) {
+      const { seedListeners } = getKitState(qc);
+      seedListeners.add(onSeed);
+      stopSeeds = () => seedListeners.delete(onSeed);
+    }
   }
 
   function dispose(connectionId: string, entry: Entry): void {
     entries.delete(connectionId);
+    entry.unwatch?.();
     entry.observer?.unsubscribe();
     entry.controller.dispose();
     if (entries.size === 0) {
-      unsubscribeCache?.();
-      unsubscribeCache = undefined;
+      stopSeeds?.();
+      stopSeeds = undefined;
     }
   }
 
@@ -151,8 +137,7 @@ function createReconnectRegistry(holder: EngineHolder): ReconnectRegistry {
         defaultMode: () => settings.current.widget.mode ?? 'dialog',
         ...loadDismissals(settings.current, connectionId),
       });
-      entries.set(connectionId, { controller, refs: 0, fetchers: 0, observer: undefined, release: undefined });
-      ensureCacheSubscription();
+      entries.set(connectionId, { controller, refs: 0, fetchers: 0, observer: undefined, release: undefined, unwatch: undefined });
       return controller;
     },
     retain(controller, listener, fetch) {
@@ -160,11 +145,11 @@ function createReconnectRegistry(holder: EngineHolder): ReconnectRegistry {
       let entry = entries.get(connectionId);
       if (!entry || entry.controller !== controller) {
         // Disposed meanwhile (a render that never committed, a long suspend): take it back.
-        entry = { controller, refs: 0, fetchers: 0, observer: undefined, release: undefined };
+        entry = { controller, refs: 0, fetchers: 0, observer: undefined, release: undefined, unwatch: undefined };
         entries.set(connectionId, entry);
-        ensureCacheSubscription();
       }
       const current = entry;
+      watch(current);
       clearTimeout(current.release);
       current.release = undefined;
       current.refs += 1;

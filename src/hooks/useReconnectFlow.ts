@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ReconnectKitEvent } from '../core/analytics.js';
 import type { ReconnectFlowFailure } from '../core/flowFailure.js';
-import { isFlowBusy, type ReconnectFlowStatus, type WidgetMode } from '../core/reconnectMachine.js';
+import { isFlowBusy, type FlowSnapshot, type ReconnectFlowStatus, type WidgetMode } from '../core/reconnectMachine.js';
 import { useReconnectKit, type VerificationSettings } from './ReconnectKitContext.js';
 import { useConnectionEngine } from './useConnectionEngine.js';
 import { useResumeAfterRedirect } from './useResumeAfterRedirect.js';
@@ -83,6 +83,11 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
     }),
     [controller],
   );
+  return { ...flowState(flow), ...actions };
+}
+
+/** A flow's state as the hooks hand it out. Internal. */
+export function flowState(flow: FlowSnapshot): Omit<UseReconnectFlowResult, 'start' | 'reset'> {
   return {
     status: flow.status,
     attempt: flow.attempt,
@@ -92,6 +97,5 @@ export function useReconnectFlow(connectionId: string, options: UseReconnectFlow
     connectionStatus: flow.connectionStatus,
     reason: flow.reason,
     isBusy: isFlowBusy(flow),
-    ...actions,
   };
 }

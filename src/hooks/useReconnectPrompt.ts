@@ -12,8 +12,7 @@ import { lastUpdatedText } from './lastUpdated.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 import { useConnectionEngine } from './useConnectionEngine.js';
 import { useHydrated } from './useHydrated.js';
-import type { UseReconnectFlowResult } from './useReconnectFlow.js';
-import { isFlowBusy } from '../core/reconnectMachine.js';
+import { flowState, type UseReconnectFlowResult } from './useReconnectFlow.js';
 import { useResumeAfterRedirect } from './useResumeAfterRedirect.js';
 
 export type { PromptActionId, PromptState, PromptVariant };
@@ -169,18 +168,7 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
   return {
     connection,
     decision,
-    flow: {
-      status: flow.status,
-      attempt: flow.attempt,
-      mode: flow.mode,
-      failure: flow.failure,
-      error: flow.error,
-      connectionStatus: flow.connectionStatus,
-      reason: flow.reason,
-      isBusy: isFlowBusy(flow),
-      start: (mode) => controller.start({ mode, variant }),
-      reset: () => controller.reset(),
-    },
+    flow: { ...flowState(flow), start: (mode) => controller.start({ mode, variant }), reset: () => controller.reset() },
     state,
     severity: derived.severity,
     visible,

@@ -45,10 +45,12 @@ export function createPromptParts(name: string, slot: string, className: string,
     const returning = useHydrated() && hasPendingRedirect(id);
     const due = isPromptDue(decision.prompt, variant, props.showOutages) || returning;
     const [engaged, setEngaged] = useState(due);
+    // Chosen once: switching from the lazy wrapper to the loaded view would remount the view (and end its flow).
+    const [Direct] = useState(() => LoadedView);
     if (due && !engaged) setEngaged(true);
     if (!engaged && !due) return null;
     const viewProps = { ...rest, target, slot, rootClassName: className, variant, defaultParts };
-    if (LoadedView) return <LoadedView {...viewProps} />;
+    if (Direct) return <Direct {...viewProps} />;
     return (
       <Suspense fallback={null}>
         <LazyView {...viewProps} />
