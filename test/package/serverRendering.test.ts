@@ -19,8 +19,14 @@ const APP = `
 import { createElement as h, Fragment } from 'react';
 import {
   ConnectionHealthList, ConnectionStatusBadge, LinkNewAccountsPrompt, ReconnectBanner, ReconnectKitProvider,
-  connectionQueryOptions, connectionsQueryOptions,
+  connectionQueryOptions, connectionsQueryOptions, useConnectionEvents,
 } from 'meld-reconnect-kit';
+
+// The live stream's state is rendered: the server (no EventSource) and the first client render must agree.
+function Live() {
+  const { state } = useConnectionEvents({ url: '/live' });
+  return h('p', { id: 'stream' }, 'stream ' + state);
+}
 
 const at = '2026-11-02T10:00:00Z';
 export const CONNECTIONS = [
@@ -48,6 +54,7 @@ export function App({ queryClient }) {
       h('article', { 'data-card': 'object' }, h(ReconnectBanner, { connection: { ...CONNECTIONS[0], id: 'object' } })),
     ),
     h(ConnectionHealthList, null),
+    h(Live, null),
   );
 }
 `;
@@ -146,6 +153,8 @@ describe('server rendering (Node, React streaming renderer)', () => {
     expect(rendered.errors).toEqual([]);
     expect(rendered.requests).toEqual([]);
     expect(rendered.legacyLength).toBeGreaterThan(0);
+    // What the first client render says too (0.1 wrote 'unsupported' here: React error #418 on hydration).
+    expect(rendered.html).toContain('<p id="stream">stream connecting</p>');
   });
 
   it('given a connection that needs the customer, should put the prompt in the HTML, with its button', () => {
@@ -193,6 +202,10 @@ describe('server rendering (Node, React streaming renderer)', () => {
       }
       if (path === '/') {
         res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+        return;
+      }
+      if (path === '/live') {
+        res.writeHead(204).end(); // no stream here: the browser stops, the kit retries later
         return;
       }
       const file = normalize(join(app, 'dist', path));
