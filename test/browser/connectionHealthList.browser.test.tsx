@@ -105,6 +105,8 @@ describe('ConnectionHealthList against the loopback host', () => {
     }
     // Every reconnectable connection is fixed (the list learned it from the reads): nothing left to queue.
     await waitFor(() => expect(container.querySelector('[data-slot="health-list-queue"]')).toBeNull(), { timeout: 8_000 });
+    // The queue's button left with focus on it: focus lands on the list's heading, not on the page.
+    await waitFor(() => expect(document.activeElement).toBe(container.querySelector('[data-slot="health-list-title"]')));
     expect(await repairs()).toEqual(['POST /connections/q2/repair', 'POST /connections/q4/repair', 'POST /connections/q1/repair']);
     expect(document.querySelector('dialog')).toBeNull();
     expect(itemOf(container, 'Delta Bank').querySelector('[data-slot="banner"]')?.getAttribute('data-state')).toBe('institution-action');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, useSyncExternalStore, type HTMLAttributes } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type HTMLAttributes } from 'react';
 import { getStatusDecision } from '../../core/getStatusDecision.js';
 import { PROMPT_STATE_INFO } from '../../core/promptStates.js';
 import type { ReconnectSnapshot } from '../../core/reconnectMachine.js';
@@ -134,12 +134,23 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
     return controller.subscribe(check);
   });
 
+  // When the queue's button leaves with focus on it (nothing left to fix), focus goes to the list's heading, not the page.
+  const headingRef = useRef<HTMLHeadingElement | null>(null);
+  const toggleRef = useRef<HTMLButtonElement | null>(null);
+  const setToggle = useCallback((button: HTMLButtonElement | null) => {
+    const previous = toggleRef.current;
+    toggleRef.current = button;
+    if (button || !previous) return;
+    const active = typeof document === 'undefined' ? null : document.activeElement;
+    if (active === previous || active === document.body) queueMicrotask(() => headingRef.current?.focus());
+  }, []);
+
   if (data === undefined) return null;
   const nextConnection = queue?.waiting ? items.find((c) => c.id === current) : undefined;
   const institution = nextConnection?.institutionName || messageLookup(messages, promptMessages)('institution.fallback');
   return (
     <section {...rest} {...(locale ? { lang: locale } : {})} data-slot="health-list" className={cx(!unstyled && 'mrk-health-list', className)}>
-      <h2 data-slot="health-list-title" className={cx(!unstyled && 'mrk-health-list__title')}>
+      <h2 ref={headingRef} tabIndex={-1} data-slot="health-list-title" className={cx(!unstyled && 'mrk-health-list__title')}>
         {t('list.title')}
       </h2>
       {items.length === 0 ? (
@@ -150,6 +161,7 @@ export function ConnectionHealthList(props: ConnectionHealthListProps) {
             <div data-slot="health-list-queue" className={cx(!unstyled && 'mrk-health-list__queue')}>
               {/* One button that toggles, so focus (and the widget's return of it) stays on it. */}
               <button
+                ref={setToggle}
                 type="button"
                 data-emphasis={queue ? 'secondary' : 'primary'}
                 className={cx(!unstyled && 'mrk-banner__action')}
