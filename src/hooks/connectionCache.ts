@@ -45,7 +45,7 @@ export function handOverConnection(client: QueryClient, given: Connection | unde
  * The host passed a newer object for a connection (a prompt's or badge's
  * `connection`): it replaces what the kit knows, for every view of it.
  */
-export function provideConnection(client: QueryClient, connection: Connection): void {
+function provideConnection(client: QueryClient, connection: Connection): void {
   const kit = getKitState(client);
   kit.seeds.set(connection.id, connection);
   const key = reconnectKitKeys.detail(connection.id);

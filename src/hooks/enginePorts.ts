@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { ReconnectKitEvent } from '../core/analytics.js';
 import type { HostApi } from '../core/createHostClient.js';
 import type { ReconnectPorts, WidgetLaunch, WidgetLaunchHandlers } from '../core/createReconnectController.js';
+import type { PromptState } from '../core/promptStates.js';
 import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { WidgetMode } from '../core/reconnectMachine.js';
 import type { RepairSession } from '../core/types.js';
@@ -22,6 +23,11 @@ export interface EngineSettings {
   verification: VerificationSettings | undefined;
   emit: (event: ReconnectKitEvent) => void;
   dismissStorage: DismissStorage | null;
+}
+
+/** Where a dismissal is remembered: the session set (per QueryClient) or the storage, under one key. */
+export function dismissalKey(connectionId: string, state: PromptState): string {
+  return `meld-reconnect-kit:dismissed:${connectionId}:${state}`;
 }
 
 function activeElement(): HTMLElement | null {
@@ -109,7 +115,7 @@ export function createEnginePorts(settings: { current: EngineSettings }, extras:
     },
     persistDismissal(connectionId, state, until) {
       const { queryClient, dismissStorage } = settings.current;
-      const key = `meld-reconnect-kit:dismissed:${connectionId}:${state}`;
+      const key = dismissalKey(connectionId, state);
       if (until !== undefined && dismissStorage) {
         try {
           dismissStorage.setItem(key, String(until));

@@ -5,7 +5,7 @@ import { PROMPT_STATE_INFO, PROMPT_STATES } from '../core/promptStates.js';
 import type { Connection } from '../core/types.js';
 import { cachedConnection, cachedEntry } from './connectionCache.js';
 import { watchConnection } from './cacheWatch.js';
-import { createEnginePorts, type EngineSettings } from './enginePorts.js';
+import { createEnginePorts, dismissalKey, type EngineSettings } from './enginePorts.js';
 import { getKitState } from './kitState.js';
 import type { EngineHolder, VerificationSettings } from './ReconnectKitContext.js';
 import type { ReconnectKitEvent } from '../core/analytics.js';
@@ -39,15 +39,8 @@ export interface ReconnectRegistry {
   onEvent(connectionId: string, listener: (event: ReconnectKitEvent) => void): () => void;
   /** Verification limits for one connection's flows (a flow hook's own), or none for the provider's. */
   setVerification(connectionId: string, verification: VerificationSettings | undefined): void;
-  /** Controllers alive now (for tests). */
-  readonly size: number;
 }
 
-const SESSION_KEY = (connectionId: string, state: PromptState) => `meld-reconnect-kit:dismissed:${connectionId}:${state}`;
-
-export function dismissalKey(connectionId: string, state: PromptState): string {
-  return SESSION_KEY(connectionId, state);
-}
 
 function loadDismissals(settings: EngineSettings, connectionId: string) {
   const { dismissed: session } = getKitState(settings.queryClient);
@@ -56,7 +49,7 @@ function loadDismissals(settings: EngineSettings, connectionId: string) {
   for (const state of PROMPT_STATES) {
     const info = PROMPT_STATE_INFO[state];
     if (!info.dismissible) continue;
-    const key = SESSION_KEY(connectionId, state);
+    const key = dismissalKey(connectionId, state);
     if (session.has(key)) dismissed.push(state);
     else if (info.soft && settings.dismissStorage) {
       try {
@@ -123,9 +116,6 @@ function createReconnectRegistry(holder: EngineHolder): ReconnectRegistry {
   }
 
   return {
-    get size() {
-      return entries.size;
-    },
     peek: (connectionId) => entries.get(connectionId)?.controller,
     controllerFor(connectionId, seed) {
       const existing = entries.get(connectionId);
