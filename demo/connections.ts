@@ -65,7 +65,3 @@ export function demoConnections(): DemoConnectionSeed[] {
   ];
 }
 
-/** Institution messages the demo backend starts with (Meld sends them in the webhook; we stored this one earlier). */
-export function demoInstitutionMessages(): Map<string, string> {
-  return new Map([[DEMO_IDS.institutionAction, LAKESIDE_MESSAGE]]);
-}

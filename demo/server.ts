@@ -16,11 +16,10 @@ import {
   createReconnectHandler,
   createWebhookHandler,
   toNodeHandler,
-  type MeldWebhookEvent,
   type RateLimiter,
 } from 'meld-reconnect-kit/server';
 import { createMeldSimulator, type MeldSimulator } from 'meld-reconnect-kit/testing';
-import { DEMO_CUSTOMER, demoConnections, demoInstitutionMessages } from './connections.js';
+import { DEMO_CUSTOMER, demoConnections } from './connections.js';
 import type { BackendRequest, DemoConfig } from './types.js';
 
 export type { BackendRequest, DemoConfig };
@@ -71,16 +70,6 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/**
- * The institution's message for INSTITUTION_ACTION_REQUIRED. Meld documents no
- * field for it; the simulator sends it as `payload.institutionMessage`. Plain
- * text, at most 1000 characters (what the kit accepts).
- */
-function institutionMessageOf(event: MeldWebhookEvent): string | undefined {
-  const message = event.payload.institutionMessage;
-  return typeof message === 'string' && message.trim() !== '' ? message.slice(0, 1000) : undefined;
-}
-
 /** A limiter that can be swapped on reset, so a demo reset also forgets repair counts. */
 function resettableLimiter(options: { limit: number; windowMs: number } | false) {
   let current = options === false ? undefined : createMemoryRateLimiter(options);
@@ -105,7 +94,6 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   const meld = createMeldClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
   // One bus shared by both handlers: a webhook published here reaches the page's SSE stream.
   const bus = createMemoryEventBus();
-  let institutionMessages = demoInstitutionMessages();
   const limits = resettableLimiter(options.repairRateLimit ?? DEFAULT_REPAIR_LIMIT);
 
   // A fixed demo session: every request is Alex's. A real host looks up its
@@ -118,11 +106,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     basePath: '/api/meld',
     bus,
     repairRateLimit: limits.limiter,
-    enrichConnection: (connection) => {
-      const message = institutionMessages.get(connection.id);
-      const needsIt = connection.status === 'DEGRADED' && connection.statusReason === 'INSTITUTION_ACTION_REQUIRED';
-      return message && needsIt ? { institutionMessage: message } : undefined;
-    },
+    // The bank's message for INSTITUTION_ACTION_REQUIRED is read from Meld's serviceProviderDetails
+    // by default (the simulator puts it where Plaid does), so nothing is stored here.
     onError: (error, context) => log(`[api] ${context.route} ${context.status ?? ''} ${error instanceof Error ? error.message : String(error)}`),
   });
 
@@ -131,16 +116,6 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     url: webhookUrl, // exactly the URL the simulator signs with, as registered with Meld
     bus,
     meld,
-    // Stores the bank's message so connection answers carry it too, and pushes it with the change.
-    enrich: (event) => {
-      const connectionId = event.payload.connectionId;
-      if (typeof connectionId !== 'string') return undefined;
-      const message = institutionMessageOf(event);
-      // A new status without a message retires the old one.
-      if (message) institutionMessages.set(connectionId, message);
-      else if (event.eventType === 'BANK_LINKING_CONNECTION_STATUS_CHANGE') institutionMessages.delete(connectionId);
-      return message ? { institutionMessage: message } : undefined;
-    },
     onEvent: (event) => {
       const p = event.payload;
       const change = p.newStatus ? ` ${String(p.oldStatus ?? '?')}/${String(p.oldStatusReason ?? '-')} -> ${String(p.newStatus)}/${String(p.newStatusReason ?? '-')}` : '';
@@ -204,7 +179,6 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   function reset() {
     simulator.reset(demoConnections());
     simulator.setWebhookUrl(webhookUrl);
-    institutionMessages = demoInstitutionMessages();
     limits.reset();
     history.length = 0;
   }

@@ -59,6 +59,18 @@ export const DECISION_ROWS: readonly DecisionRow[] = [
   ['DELETED', null, 0, 'start-new-connection', 'info', 'start-new-connection'],
 ];
 
+/**
+ * Rows from Meld's guides that seed 001 lacks. CUSTOMER_ACTION_REQUIRED:
+ * the webhook guide routes it to repair; no reasons are published for it, so
+ * its one row matches any reason (see {@link ANY_REASON_STATUSES}).
+ */
+export const GUIDE_ROWS: readonly DecisionRow[] = [
+  ['CUSTOMER_ACTION_REQUIRED', null, C | M, 'reconnect', 'critical', 'repair'],
+];
+
+/** Statuses whose row holds for any reason (Meld publishes none for them). */
+export const ANY_REASON_STATUSES: ReadonlySet<string> = new Set(['CUSTOMER_ACTION_REQUIRED']);
+
 /** The lookup key of a status/reason pair: `STATUS` or `STATUS:REASON`. */
 export function rowKey(status: string, reason: string | null): string {
   return reason === null ? status : `${status}:${reason}`;
@@ -66,5 +78,5 @@ export function rowKey(status: string, reason: string | null): string {
 
 /** Map (not an object) so that keys such as `__proto__` cannot reach a prototype. */
 export const ROWS_BY_KEY: ReadonlyMap<string, DecisionRow> = new Map(
-  DECISION_ROWS.map((row) => [rowKey(row[0], row[1]), row]),
+  [...DECISION_ROWS, ...GUIDE_ROWS].map((row) => [rowKey(row[0], row[1]), row]),
 );

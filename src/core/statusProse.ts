@@ -98,6 +98,11 @@ export const STATUS_PROSE: Readonly<Record<string, readonly [string, string]>> =
     'Connection was deleted.',
     'Terminal. Start a new connection if the customer wants to reconnect.',
   ],
+  // Not in seed 001: from Meld's webhook guide (STATUS_CHANGE, "what to do"), in our words.
+  CUSTOMER_ACTION_REQUIRED: [
+    'The customer must act before the connection works again. Named only by Meld\'s webhook guide; it publishes no reasons for it.',
+    'Send the customer through the repair flow, as for RECONNECT_REQUIRED.',
+  ],
 };
 
 /** Shown for a status or reason outside Meld's published table. */

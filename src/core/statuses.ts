@@ -4,7 +4,12 @@
  * every API in the kit also accepts strings outside these lists.
  */
 
-/** Every connection status Meld documents. */
+/**
+ * Every connection status Meld documents: the nine of seed 001 (and of the
+ * OpenAPI's Connection), then CUSTOMER_ACTION_REQUIRED, which only Meld's
+ * current webhook guide names ("route the customer to the repair flow if the
+ * connection is now RECONNECT_REQUIRED or CUSTOMER_ACTION_REQUIRED").
+ */
 export const CONNECTION_STATUSES = [
   'IN_PROGRESS',
   'EXPIRED',
@@ -15,6 +20,7 @@ export const CONNECTION_STATUSES = [
   'UNRECOVERABLE',
   'UNDETERMINED',
   'DELETED',
+  'CUSTOMER_ACTION_REQUIRED',
 ] as const;
 
 /** A connection status Meld documents. */

@@ -7,6 +7,10 @@ import { getKitState, rememberBounded } from './kitState.js';
 
 const STATUS_CHANGE = 'BANK_LINKING_CONNECTION_STATUS_CHANGE';
 const DELETED = 'BANK_LINKING_CONNECTION_DELETED';
+/** Meld documents no payload for these; the kit's server helper adds the connection's status (`newStatus`). */
+const STATUS_EVENTS: ReadonlySet<string> = new Set([STATUS_CHANGE, 'BANK_LINKING_CUSTOMER_ACTION_REQUIRED', 'BANK_LINKING_NEW_ACCOUNTS_AVAILABLE']);
+/** The connection's data was aggregated: only `successfullyAggregatedAt` changes. */
+const FRESHNESS_EVENTS: ReadonlySet<string> = new Set(['BANK_LINKING_ACCOUNTS_UPDATED', 'BANK_LINKING_TRANSACTIONS_AGGREGATED']);
 const BROADCAST_TYPE = 'meld-reconnect-kit/status-change';
 const MAX_ID_LENGTH = 256;
 
@@ -19,8 +23,10 @@ export interface ApplyStatusChangeOptions {
 
 interface Change {
   connectionId: string;
-  status: string;
+  /** Undefined for a freshness event (nothing but `successfullyAggregatedAt` changes). */
+  status: string | undefined;
   reason: string | null;
+  aggregatedAt: string | undefined;
   payload: Partial<StatusChangePayload>;
   eventId: string | undefined;
   at: number | undefined;
@@ -39,16 +45,27 @@ function toChange(input: unknown, eventId: string | undefined): Change | null | 
   let payload: unknown = input;
   let status: unknown;
   let at: number | undefined;
+  let freshness = false;
   if (typeof input.eventType === 'string') {
     const envelope = input as unknown as WebhookEnvelope;
-    if (envelope.eventType !== STATUS_CHANGE && envelope.eventType !== DELETED) return null;
+    const type = envelope.eventType;
+    freshness = FRESHNESS_EVENTS.has(type);
+    if (!STATUS_EVENTS.has(type) && type !== DELETED && !freshness) return null;
     payload = envelope.payload;
+    // Meld's own CUSTOMER_ACTION_REQUIRED / NEW_ACCOUNTS_AVAILABLE name no status: nothing to apply.
+    if (type !== STATUS_CHANGE && STATUS_EVENTS.has(type) && isRecord(payload) && payload.newStatus === undefined) return null;
     eventId = shortString(envelope.eventId, MAX_ID_LENGTH) ? envelope.eventId : eventId;
     const parsed = typeof envelope.timestamp === 'string' ? Date.parse(envelope.timestamp) : NaN;
     at = Number.isNaN(parsed) ? undefined : parsed;
-    if (envelope.eventType === DELETED) status = 'DELETED';
+    if (type === DELETED) status = 'DELETED';
   }
   if (!isRecord(payload)) return undefined;
+  const aggregated = payload.successfullyAggregatedAt;
+  const aggregatedAt = typeof aggregated === 'string' && aggregated.length <= 40 && !Number.isNaN(Date.parse(aggregated)) ? aggregated : undefined;
+  if (freshness) {
+    if (!shortString(payload.connectionId, MAX_ID_LENGTH) || aggregatedAt === undefined) return undefined;
+    return { connectionId: payload.connectionId, status: undefined, reason: null, aggregatedAt, payload: {}, eventId, at };
+  }
   status ??= payload.newStatus;
   if (!shortString(payload.connectionId, MAX_ID_LENGTH) || !shortString(status, 64)) return undefined;
   const reason = payload.newStatusReason;
@@ -57,6 +74,7 @@ function toChange(input: unknown, eventId: string | undefined): Change | null | 
     connectionId: payload.connectionId,
     status,
     reason: status === 'DELETED' ? null : (reason || null),
+    aggregatedAt,
     payload: payload as Partial<StatusChangePayload>,
     eventId,
     at,
@@ -64,8 +82,14 @@ function toChange(input: unknown, eventId: string | undefined): Change | null | 
 }
 
 function patchConnection(connection: Connection, change: Change): Connection {
+  const next: Connection = { ...connection };
+  // "Last updated" only moves forward.
+  const known = typeof connection.successfullyAggregatedAt === 'string' ? Date.parse(connection.successfullyAggregatedAt) : NaN;
+  if (change.aggregatedAt !== undefined && !(Date.parse(change.aggregatedAt) <= known)) next.successfullyAggregatedAt = change.aggregatedAt;
+  if (change.status === undefined) return next;
   const { payload } = change;
-  const next: Connection = { ...connection, status: change.status, statusReason: change.reason };
+  next.status = change.status;
+  next.statusReason = change.reason;
   if (payload.activeDuplicateConnectionId !== undefined) next.activeDuplicateConnectionId = payload.activeDuplicateConnectionId;
   if (payload.serviceProviderDetails !== undefined) next.serviceProviderDetails = payload.serviceProviderDetails;
   if (typeof payload.institutionMessage === 'string') next.institutionMessage = payload.institutionMessage;
@@ -76,8 +100,12 @@ function patchConnection(connection: Connection, change: Change): Connection {
 /**
  * Applies a status change to the kit's cache without a request: the
  * connection's own entry and every list holding it. Takes Meld's
- * `BANK_LINKING_CONNECTION_STATUS_CHANGE` payload or the whole webhook envelope
- * (also `BANK_LINKING_CONNECTION_DELETED`). Duplicate event ids and events
+ * `BANK_LINKING_CONNECTION_STATUS_CHANGE` payload or a whole envelope:
+ * STATUS_CHANGE, CONNECTION_DELETED, CUSTOMER_ACTION_REQUIRED and
+ * NEW_ACCOUNTS_AVAILABLE (when the server helper added the connection's
+ * `newStatus`; Meld's own payload names none, and is ignored), and
+ * ACCOUNTS_UPDATED / TRANSACTIONS_AGGREGATED, which change only
+ * `successfullyAggregatedAt` ("last updated"). Duplicate event ids and events
  * older than the last one applied to the same connection are ignored; so is
  * anything malformed. Shares the change with the app's other tabs.
  *
@@ -101,7 +129,8 @@ export function applyStatusChange(
     if (state.seenEventIds.has(change.eventId)) return false;
     rememberBounded(state.seenEventIds, change.eventId);
   }
-  if (change.at !== undefined) {
+  // Order matters between status events only; a freshness event never hides a later-arriving status.
+  if (change.at !== undefined && change.status !== undefined) {
     const previous = state.lastEventAt.get(change.connectionId);
     if (previous !== undefined && change.at < previous) return false;
     state.lastEventAt.set(change.connectionId, change.at);
@@ -128,8 +157,9 @@ export function applyStatusChange(
     }
   }
 
-  for (const listener of state.listeners.get(connectionId) ?? []) {
-    listener({ status: change.status, statusReason: change.reason });
+  const { status } = change;
+  if (status !== undefined) {
+    for (const listener of state.listeners.get(connectionId) ?? []) listener({ status, statusReason: change.reason });
   }
   if (options.broadcast !== false && state.channel) {
     state.channel.postMessage({ type: BROADCAST_TYPE, input, eventId: change.eventId });

@@ -1,5 +1,21 @@
-/** The webhook event types the live stream carries (the ones the browser's `applyStatusChange` reads). */
-export type BrowserEventType = 'BANK_LINKING_CONNECTION_STATUS_CHANGE' | 'BANK_LINKING_CONNECTION_DELETED';
+/**
+ * The webhook event types the live stream carries (the ones the browser's
+ * `applyStatusChange` reads):
+ *
+ * - STATUS_CHANGE and CONNECTION_DELETED, reduced from Meld's payload;
+ * - CUSTOMER_ACTION_REQUIRED and NEW_ACCOUNTS_AVAILABLE, whose payloads Meld
+ *   does not document: the webhook handler reads the connection from Meld and
+ *   sends its status (`newStatus`, `newStatusReason`) under the event's name;
+ * - ACCOUNTS_UPDATED and TRANSACTIONS_AGGREGATED, reduced to
+ *   `successfullyAggregatedAt` (what "last updated" shows).
+ */
+export type BrowserEventType =
+  | 'BANK_LINKING_CONNECTION_STATUS_CHANGE'
+  | 'BANK_LINKING_CONNECTION_DELETED'
+  | 'BANK_LINKING_CUSTOMER_ACTION_REQUIRED'
+  | 'BANK_LINKING_NEW_ACCOUNTS_AVAILABLE'
+  | 'BANK_LINKING_ACCOUNTS_UPDATED'
+  | 'BANK_LINKING_TRANSACTIONS_AGGREGATED';
 
 /**
  * A status change as the browser receives it in the `data` of an SSE event:
@@ -22,7 +38,12 @@ export interface BrowserStatusEvent {
     activeDuplicateConnectionId?: string | null | undefined;
     /** Reduced to `{ serviceProvider }`. */
     serviceProviderDetails?: { serviceProvider?: string } | null | undefined;
-    /** For INSTITUTION_ACTION_REQUIRED, when the host adds it (`enrich`). Plain text. */
+    /** When the connection was last aggregated (ACCOUNTS_UPDATED, TRANSACTIONS_AGGREGATED, and re-read connections). */
+    successfullyAggregatedAt?: string | null | undefined;
+    /**
+     * For DEGRADED + INSTITUTION_ACTION_REQUIRED: the bank's message, derived
+     * on the host backend from `serviceProviderDetails` (or given by `enrich`). Plain text.
+     */
     institutionMessage?: string | undefined;
   };
 }

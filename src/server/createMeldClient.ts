@@ -55,7 +55,12 @@ export interface MeldClient {
   getConnection(connectionId: string, options?: MeldCallOptions): Promise<MeldConnection>;
   /** One page of `GET /bank-linking/connections`. */
   listConnections(params?: ListMeldConnectionsParams, options?: MeldCallOptions): Promise<MeldConnectionPage>;
-  /** Every page of `GET /bank-linking/connections` (following `after` while `remaining > 0`), up to `maxConnections`. */
+  /**
+   * Every page of `GET /bank-linking/connections`, up to `maxConnections`:
+   * forwards from the start (or from `after`), following the last listed
+   * connection's `key` while `remaining > 0`; or backwards from `before`,
+   * following the first one's. The result is in list order either way.
+   */
   listAllConnections(params?: ListAllMeldConnectionsParams, options?: MeldCallOptions): Promise<MeldConnection[]>;
   /** `POST /bank-linking/connect/start`: a session for a new connection. */
   startConnection(body: StartMeldConnectionBody, options?: MeldCallOptions): Promise<MeldConnectSession>;
@@ -77,7 +82,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_RETRY_DELAY_MS = 250;
 const DEFAULT_MAX_CONNECTIONS = 500;
-const PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 type Json = Record<string, unknown>;
 
@@ -136,6 +141,14 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** A page size Meld accepts: an integer from 1 to 100. */
+function pageSize(value: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`meld-reconnect-kit/server: a page size is a number from 1 to ${MAX_PAGE_SIZE}, not ${JSON.stringify(value)}.`);
+  }
+  return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(value)));
 }
 
 function checkProducts(products: unknown, what: string): readonly MeldProduct[] {
@@ -288,31 +301,61 @@ export function createMeldClient(options: MeldClientOptions): MeldClient {
       }, `the connection ${connectionId}`, callOptions),
 
     listConnections(params = {}, callOptions) {
+      if (params.before !== undefined && params.after !== undefined) {
+        throw new TypeError('meld-reconnect-kit/server: listConnections takes before or after, not both (Meld refuses both in one request).');
+      }
       const query = new URLSearchParams();
-      if (params.externalCustomerId !== undefined) query.set('externalCustomerId', params.externalCustomerId);
+      for (const name of ['customerId', 'externalCustomerId', 'institutionId', 'institutionName', 'startDate', 'endDate'] as const) {
+        const value = params[name];
+        if (value !== undefined) query.set(name, value);
+      }
       if (params.statuses?.length) query.set('statuses', params.statuses.join(','));
-      if (params.limit !== undefined) query.set('limit', String(Math.min(100, Math.max(1, Math.floor(params.limit)))));
+      if (params.serviceProviders?.length) query.set('serviceProviders', params.serviceProviders.join(','));
+      if (params.limit !== undefined) query.set('limit', String(pageSize(params.limit)));
+      if (params.before !== undefined) query.set('before', params.before);
       if (params.after !== undefined) query.set('after', params.after);
       const search = query.size > 0 ? `?${query}` : '';
       return call('GET', `/bank-linking/connections${search}`, asPage, '{ connections[] }', callOptions);
     },
 
     async listAllConnections(params = {}, callOptions) {
-      const max = params.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-      const all: MeldConnection[] = [];
-      let after: string | undefined;
-      while (all.length < max) {
+      const { maxConnections, pageSize: size, before, after, ...filters } = params;
+      if (before !== undefined && after !== undefined) {
+        throw new TypeError('meld-reconnect-kit/server: listAllConnections takes before or after, not both.');
+      }
+      const max = maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+      const backwards = before !== undefined;
+      const limit = pageSize(size ?? MAX_PAGE_SIZE);
+      const pages: MeldConnection[][] = [];
+      let total = 0;
+      let cursor = backwards ? before : after;
+      while (total < max) {
+        const path = '/bank-linking/connections';
         const page = await client.listConnections(
-          { externalCustomerId: params.externalCustomerId, statuses: params.statuses, limit: PAGE_SIZE, after },
+          { ...filters, limit: Math.min(limit, max - total), ...(backwards ? { before: cursor } : { after: cursor }) },
           callOptions,
         );
-        all.push(...page.connections);
-        const last = page.connections.at(-1)?.id;
-        // Stop when Meld says nothing remains, or when the cursor would not move (never loop).
-        if (page.remaining <= 0 || last === undefined || last === after) break;
-        after = last;
+        pages.push(page.connections);
+        total += page.connections.length;
+        if (page.remaining <= 0 || page.connections.length === 0 || total >= max) break;
+        // Meld's cursor is the listed connection's `key` ("its position in the list"), never its id.
+        const edge = backwards ? page.connections[0] : page.connections.at(-1);
+        const next = edge?.key;
+        if (!nonEmptyString(next)) {
+          throw new MeldApiError({
+            kind: 'invalid-response',
+            method: 'GET',
+            path,
+            status: 200,
+            message: `Meld GET ${path} answered a page with ${page.remaining} connections remaining, but its ${backwards ? 'first' : 'last'} connection has no key to page on.`,
+          });
+        }
+        if (next === cursor) break; // the cursor would not move: never loop
+        cursor = next;
       }
-      return all.slice(0, max);
+      const all = backwards ? pages.reverse().flat() : pages.flat();
+      // Backwards, the ones nearest the cursor were read first: keep those.
+      return backwards ? all.slice(Math.max(0, all.length - max)) : all.slice(0, max);
     },
 
     startConnection(body, callOptions) {

@@ -15,6 +15,7 @@ import {
   routeNotFound,
   unauthorized,
 } from './httpResponses.js';
+import { deriveInstitutionMessage, type InstitutionMessageReader } from './institutionMessage.js';
 import { MeldApiError } from './MeldApiError.js';
 import type { MeldConnection } from './meldTypes.js';
 import { createMemoryRateLimiter, type RateLimiter, type RateLimitOptions } from './rateLimiter.js';
@@ -62,9 +63,17 @@ export interface ReconnectHandlerOptions {
    */
   repairRateLimit?: RateLimitOptions | RateLimiter | false | undefined;
   /**
-   * Adds to a connection before it is sent: typically `{ institutionMessage }`
-   * for DEGRADED + INSTITUTION_ACTION_REQUIRED, which you stored from the
-   * webhook. `institutionMessage` must be plain text (at most 1000 characters).
+   * Where the bank's message for the customer comes from. Meld's Connection
+   * has no message field: by default the handler reads one for DEGRADED +
+   * INSTITUTION_ACTION_REQUIRED from `serviceProviderDetails` (see
+   * `readInstitutionMessage` for the shapes it knows) and sends it as the
+   * browser's `institutionMessage`. Pass your own reader for other shapes, or
+   * `false` to send none.
+   */
+  institutionMessage?: InstitutionMessageReader | false | undefined;
+  /**
+   * Adds to a connection before it is sent. An `institutionMessage` returned
+   * here (plain text, at most 1000 characters) wins over the derived one.
    */
   enrichConnection?:
     | ((connection: MeldConnection, caller: ReconnectCaller) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>)
@@ -175,15 +184,21 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
   const streams =
     options.events === false ? undefined : createEventStreams(bus, options.events ?? {}, (error, what, request) => report(error, { route: what, request }));
 
-  async function toAnswer(connection: MeldConnection, caller: ReconnectCaller, request: Request): Promise<Connection | undefined> {
+  async function toAnswer(connection: MeldConnection, caller: ReconnectCaller, request: Request, route: ReconnectRoute): Promise<Connection | undefined> {
     const out = toBrowserConnection(connection);
     if (!out) return undefined;
+    const derived = deriveInstitutionMessage(
+      options.institutionMessage,
+      { status: connection.status, statusReason: connection.statusReason, serviceProviderDetails: connection.serviceProviderDetails },
+      (error) => report(error, { route, request, connectionId: connection.id }),
+    );
+    if (derived) out.institutionMessage = derived;
     if (!options.enrichConnection) return out;
     let extra: Record<string, unknown> | undefined;
     try {
       extra = await options.enrichConnection(connection, caller);
     } catch (error) {
-      report(error, { route: 'get', request, connectionId: connection.id });
+      report(error, { route, request, connectionId: connection.id });
       return out;
     }
     if (!isObject(extra)) return out;
@@ -237,7 +252,7 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
             // Meld filtered by customer; check again, so a filter Meld ignored never leaks.
             if (connection.externalCustomerId !== caller.externalCustomerId) continue;
             if (connection.status === 'DELETED' && !options.includeDeleted) continue;
-            const answer = await toAnswer(connection, caller, request);
+            const answer = await toAnswer(connection, caller, request, 'list');
             if (answer) connections.push(answer);
             else report(new Error(`Meld sent a malformed connection (${String(connection.id).slice(0, 64)}); left out of the list.`), { route: 'list', request });
           }
@@ -264,7 +279,7 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
           answer: async () => {
             const connection = await owned(id, caller, request);
             if (!connection) return connectionNotFound();
-            const answer = await toAnswer(connection, caller, request);
+            const answer = await toAnswer(connection, caller, request, 'get');
             if (!answer) return errorResponse(502, { code: 'MELD_BAD_RESPONSE', message: 'The bank-linking service sent a malformed connection.' });
             return json(200, answer);
           },

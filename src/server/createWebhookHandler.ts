@@ -3,7 +3,8 @@ import type { EventBus } from './EventBus.js';
 import type { MeldClient } from './createMeldClient.js';
 import { defaultEventBus } from './createMemoryEventBus.js';
 import { errorResponse, json, methodNotAllowed } from './httpResponses.js';
-import { isCustomerId, isId, isObject, toBrowserEvent, type Json } from './sanitize.js';
+import { deriveInstitutionMessage, type InstitutionMessageReader } from './institutionMessage.js';
+import { isCustomerId, isId, isObject, REREAD_EVENTS, STATUS_CHANGE, toBrowserEvent, type Json } from './sanitize.js';
 import { verifyMeldWebhook } from './verifyMeldWebhook.js';
 
 /** A verified webhook from Meld: `{ eventType, eventId, timestamp, accountId, profileId, version, payload }`. */
@@ -45,14 +46,23 @@ export interface WebhookHandlerOptions {
    */
   onEvent?: ((event: MeldWebhookEvent, request: Request) => void | Promise<void>) | undefined;
   /**
-   * Adds to a STATUS_CHANGE before it is pushed: `{ institutionMessage }`
-   * (plain text, at most 1000 characters) for DEGRADED +
-   * INSTITUTION_ACTION_REQUIRED, which the browser then shows.
+   * Where the bank's message for the customer comes from (Meld's payload has
+   * no message field). By default it is read for DEGRADED +
+   * INSTITUTION_ACTION_REQUIRED from the payload's `serviceProviderDetails`
+   * (see `readInstitutionMessage`) and pushed as `institutionMessage`. Pass
+   * your own reader, or `false` for none.
+   */
+  institutionMessage?: InstitutionMessageReader | false | undefined;
+  /**
+   * Adds to a STATUS_CHANGE before it is pushed: an `institutionMessage`
+   * returned here (plain text, at most 1000 characters) wins over the derived one.
    */
   enrich?: ((event: MeldWebhookEvent) => { institutionMessage?: string | undefined } | undefined | Promise<{ institutionMessage?: string | undefined } | undefined>) | undefined;
   /**
-   * Looks up the customer of an event that does not name one (Meld's
-   * STATUS_CHANGE does; other types may not). Without it such an event is
+   * Reads connections from Meld: for BANK_LINKING_CUSTOMER_ACTION_REQUIRED and
+   * BANK_LINKING_NEW_ACCOUNTS_AVAILABLE (Meld documents no payload for them,
+   * so the handler reads the connection and pushes its status), and to find
+   * the customer of an event that names none. Without it such events are
    * dropped from the live stream and reported to `onError` as `dropped`.
    */
   meld?: MeldClient | undefined;
@@ -105,10 +115,14 @@ class Timeout {
  * Makes Meld's webhook endpoint as a fetch-standard handler: verifies the
  * signature (401 and nothing published when it fails), deduplicates by
  * `eventId` (bounded memory; across instances too when the bus can claim
- * events), calls `onEvent`, and publishes STATUS_CHANGE and
- * CONNECTION_DELETED to the bus for the customer's `/events` streams,
- * reduced to checked fields. Answers 200 within `ackTimeoutMs` (Meld retries
- * after 10 s); a failure before that answers 500 so Meld retries.
+ * events), calls `onEvent`, and publishes to the bus for the customer's
+ * `/events` streams, reduced to checked fields: STATUS_CHANGE (with the
+ * bank's message derived from `serviceProviderDetails`), CONNECTION_DELETED,
+ * CUSTOMER_ACTION_REQUIRED and NEW_ACCOUNTS_AVAILABLE (the connection re-read
+ * from Meld), ACCOUNTS_UPDATED and TRANSACTIONS_AGGREGATED (freshness only).
+ * Every other event type is accepted (200) and passed to `onEvent` only.
+ * Answers 200 within `ackTimeoutMs` (Meld retries after 10 s); a failure
+ * before that answers 500 so Meld retries.
  *
  * @example
  * // app/api/meld/webhooks/route.ts
@@ -144,16 +158,64 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     failed('onEvent');
     await options.onEvent?.(event, request);
 
-    let extra: { institutionMessage?: string | undefined } | undefined;
-    if (options.enrich && event.eventType === 'BANK_LINKING_CONNECTION_STATUS_CHANGE') {
-      failed('enrich');
-      extra = await options.enrich(event);
-    }
-    const routed = toBrowserEvent(event as Json, isObject(extra) && typeof extra.institutionMessage === 'string' ? extra.institutionMessage : undefined);
-    if (routed === null) return; // not a status change: nothing for the browser
     const context = { eventId: event.eventId, eventType: event.eventType, retried: false };
+    const derive = (status: unknown, statusReason: unknown, serviceProviderDetails: unknown) =>
+      typeof status === 'string'
+        ? deriveInstitutionMessage(
+            options.institutionMessage,
+            {
+              status,
+              statusReason: typeof statusReason === 'string' ? statusReason : null,
+              serviceProviderDetails: isObject(serviceProviderDetails) ? serviceProviderDetails : null,
+            },
+            (error) => report(error, { ...context, phase: 'enrich' }),
+          )
+        : undefined;
+
+    let envelope: Json = event as Json;
+    let message: string | undefined;
+    if (REREAD_EVENTS.has(event.eventType)) {
+      // No documented payload: what the connection says now is the news.
+      const connectionId = event.payload.connectionId;
+      if (!isId(connectionId)) {
+        report(new Error(`${event.eventType} without a valid connectionId; not pushed`), { ...context, phase: 'dropped' });
+        return;
+      }
+      if (!options.meld) {
+        report(new Error(`${event.eventType} carries no documented status; pass { meld } to createWebhookHandler so it can read the connection. Not pushed.`), {
+          ...context,
+          phase: 'dropped',
+        });
+        return;
+      }
+      failed('lookup');
+      const connection = await options.meld.getConnection(connectionId);
+      envelope = {
+        ...event,
+        payload: {
+          connectionId,
+          externalCustomerId: connection.externalCustomerId,
+          institutionId: connection.institutionId,
+          newStatus: connection.status,
+          newStatusReason: connection.statusReason ?? null,
+          activeDuplicateConnectionId: connection.activeDuplicateConnectionId,
+          serviceProviderDetails: connection.serviceProviderDetails,
+          successfullyAggregatedAt: connection.successfullyAggregatedAt,
+        },
+      };
+      message = derive(connection.status, connection.statusReason, connection.serviceProviderDetails);
+    } else if (event.eventType === STATUS_CHANGE) {
+      message = derive(event.payload.newStatus, event.payload.newStatusReason, event.payload.serviceProviderDetails);
+      if (options.enrich) {
+        failed('enrich');
+        const extra = await options.enrich(event);
+        if (isObject(extra) && typeof extra.institutionMessage === 'string') message = extra.institutionMessage;
+      }
+    }
+    const routed = toBrowserEvent(envelope, message);
+    if (routed === null) return; // nothing for the browser (accepted, and onEvent saw it)
     if (routed === undefined) {
-      report(new Error('a status event without a valid connectionId/newStatus; not pushed'), { ...context, phase: 'dropped' });
+      report(new Error(`a ${event.eventType} event without a valid connectionId or status; not pushed`), { ...context, phase: 'dropped' });
       return;
     }
     let customer = routed.externalCustomerId;

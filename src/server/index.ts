@@ -22,6 +22,7 @@ export type {
   ListMeldConnectionsParams,
   MeldAcceptedRequest,
   MeldConnection,
+  MeldConnectionFilters,
   MeldConnectionPage,
   MeldConnectSession,
   MeldProduct,
@@ -38,6 +39,12 @@ export {
   type ReconnectRoute,
 } from './createReconnectHandler.js';
 export type { EventStreamOptions, EventStreamStats } from './eventStreams.js';
+export {
+  defaultInstitutionMessage,
+  readInstitutionMessage,
+  type InstitutionMessageReader,
+  type InstitutionMessageSource,
+} from './institutionMessage.js';
 export {
   createMemoryRateLimiter,
   type RateLimitDecision,

@@ -6,6 +6,8 @@ export type { MeldProduct };
 /** A connection as Meld's API returns it (flat; fields Meld adds later are kept). */
 export interface MeldConnection {
   id: string;
+  /** Only on a listed connection: its position in the list, the cursor for `before` / `after`. */
+  key?: string | undefined;
   status: AnyConnectionStatus;
   statusReason?: AnyStatusReason | null | undefined;
   accountId?: string | undefined;
@@ -32,22 +34,52 @@ export interface MeldConnectionPage {
   connections: MeldConnection[];
 }
 
-/** Query of `GET /bank-linking/connections`. */
-export interface ListMeldConnectionsParams {
+/**
+ * The filters of `GET /bank-linking/connections` (Meld's OpenAPI,
+ * `bank-linking-connections-search`). Every filter is optional.
+ */
+export interface MeldConnectionFilters {
+  /** Meld's id for the customer. */
+  customerId?: string | undefined;
+  /** Your id for the customer. */
   externalCustomerId?: string | undefined;
+  /** Only this institution. Takes precedence over `institutionName`. */
+  institutionId?: string | undefined;
+  /** Only this institution, by name. Ignored by Meld when `institutionId` is given. */
+  institutionName?: string | undefined;
+  /** Only these statuses (sent comma-separated). */
   statuses?: readonly string[] | undefined;
-  /** 1 to 100. */
+  /** Only these service providers, e.g. `['PLAID', 'MX']` (sent comma-separated). */
+  serviceProviders?: readonly string[] | undefined;
+  /** Created on or after this day, `yyyy-mm-dd`. */
+  startDate?: string | undefined;
+  /** Created on or before this day, `yyyy-mm-dd`. */
+  endDate?: string | undefined;
+}
+
+/** Query of one page of `GET /bank-linking/connections`. */
+export interface ListMeldConnectionsParams extends MeldConnectionFilters {
+  /** 1 to 100. Meld's default is 10. */
   limit?: number | undefined;
-  /** The cursor: the id of the last connection of the previous page. */
+  /**
+   * The cursor: the `key` of the last connection of the previous page (never
+   * its `id`; Meld answers 400 to an id). Not with `before`.
+   */
   after?: string | undefined;
+  /** The cursor backwards: the `key` of the first connection of the next page. Not with `after`. */
+  before?: string | undefined;
 }
 
 /** Query of {@link MeldClient.listAllConnections}. */
-export interface ListAllMeldConnectionsParams {
-  externalCustomerId?: string | undefined;
-  statuses?: readonly string[] | undefined;
+export interface ListAllMeldConnectionsParams extends MeldConnectionFilters {
   /** Stops after this many connections. Defaults to 500. */
   maxConnections?: number | undefined;
+  /** Connections per request, 1 to 100. Defaults to 100 (Meld's maximum; its default is 10). */
+  pageSize?: number | undefined;
+  /** Start after this `key` and page forwards (the default, from the start of the list). */
+  after?: string | undefined;
+  /** Start before this `key` and page backwards; the result is still in list order. */
+  before?: string | undefined;
 }
 
 /** Body of `POST /bank-linking/connect/start`. */

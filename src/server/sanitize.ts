@@ -7,6 +7,10 @@ import type { MeldConnection } from './meldTypes.js';
 /** The webhook event types the live stream carries. */
 export const STATUS_CHANGE = 'BANK_LINKING_CONNECTION_STATUS_CHANGE';
 export const CONNECTION_DELETED = 'BANK_LINKING_CONNECTION_DELETED';
+/** Events without a documented payload: the handler re-reads the connection and sends its status. */
+export const REREAD_EVENTS: ReadonlySet<string> = new Set(['BANK_LINKING_CUSTOMER_ACTION_REQUIRED', 'BANK_LINKING_NEW_ACCOUNTS_AVAILABLE']);
+/** Events that say the connection's data was just aggregated. */
+export const FRESHNESS_EVENTS: ReadonlySet<string> = new Set(['BANK_LINKING_ACCOUNTS_UPDATED', 'BANK_LINKING_TRANSACTIONS_AGGREGATED']);
 
 const ID = /^[\w.:@-]{1,128}$/;
 const ENUM = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -103,16 +107,20 @@ export interface RoutableEvent {
 }
 
 /**
- * Reduces a STATUS_CHANGE or CONNECTION_DELETED envelope to a
- * {@link BrowserStatusEvent}. `null` for other event types; `undefined` for
- * a malformed one.
+ * Reduces an envelope the live stream carries to a {@link BrowserStatusEvent}:
+ * STATUS_CHANGE and CONNECTION_DELETED as Meld sends them; the re-read events
+ * once the handler has put the connection's status in their payload
+ * (`newStatus`); the freshness events with their `successfullyAggregatedAt`.
+ * `null` for other event types; `undefined` for a malformed one.
  */
 export function toBrowserEvent(envelope: Json, institutionMessage?: string): RoutableEvent | null | undefined {
   const { eventType, payload } = envelope;
-  if (eventType !== STATUS_CHANGE && eventType !== CONNECTION_DELETED) return null;
+  if (typeof eventType !== 'string') return null;
+  const statusLike = eventType === STATUS_CHANGE || REREAD_EVENTS.has(eventType);
+  if (!statusLike && eventType !== CONNECTION_DELETED && !FRESHNESS_EVENTS.has(eventType)) return null;
   if (!isId(envelope.eventId) || !isObject(payload) || !isId(payload.connectionId)) return undefined;
   const out: Json = { connectionId: payload.connectionId };
-  if (eventType === STATUS_CHANGE) {
+  if (statusLike) {
     if (!isEnum(payload.newStatus)) return undefined;
     out.newStatus = payload.newStatus;
     out.newStatusReason = enumOrNull(payload.newStatusReason) ?? null;
@@ -123,8 +131,13 @@ export function toBrowserEvent(envelope: Json, institutionMessage?: string): Rou
     put(out, 'serviceProviderDetails', providerDetails(payload.serviceProviderDetails));
     put(out, 'institutionMessage', safeText(institutionMessage));
   }
+  if (statusLike || FRESHNESS_EVENTS.has(eventType)) {
+    const at = payload.successfullyAggregatedAt;
+    put(out, 'successfullyAggregatedAt', at === null && statusLike ? null : isIsoDate(at) ? at : undefined);
+    if (FRESHNESS_EVENTS.has(eventType) && out.successfullyAggregatedAt === undefined) return undefined;
+  }
   const event: BrowserStatusEvent = {
-    eventType,
+    eventType: eventType as BrowserStatusEvent['eventType'],
     eventId: envelope.eventId,
     ...(isIsoDate(envelope.timestamp) ? { timestamp: envelope.timestamp } : {}),
     payload: out as BrowserStatusEvent['payload'],

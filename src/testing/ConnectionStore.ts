@@ -3,7 +3,8 @@
 import type { MeldConnection } from '../server/meldTypes.js';
 import { MeldTestingError } from './MeldTestingError.js';
 import type { SimulatedConnectionSeed } from './simulatorTypes.js';
-import { checkStatus, defaultReason, randomId } from './statusRules.js';
+import { detailsForStatus, initialProviderDetails } from './providerDetails.js';
+import { checkStatus, defaultReason, MELD_DEFAULT_PRODUCTS, randomId } from './statusRules.js';
 
 const ID = /^[\w.:@-]{1,128}$/;
 const DEFAULT_INSTITUTION = 'First Simulated Bank';
@@ -29,6 +30,10 @@ export type PageResult = { count: number; remaining: number; connections: MeldCo
 export class ConnectionStore {
   readonly #connections = new Map<string, MeldConnection>();
   readonly #customers = new Map<string, string>();
+  // id -> position in the list (creation order), and key -> position for cursors
+  readonly #order = new Map<string, number>();
+  readonly #positions = new Map<string, number>();
+  #next = 0;
 
   constructor(private readonly accountId: string) {}
 
@@ -76,17 +81,24 @@ export class ConnectionStore {
       institutionName,
       status,
       statusReason,
-      products: [...(seed.products ?? ['BALANCES', 'TRANSACTIONS'])],
+      products: [...(seed.products ?? MELD_DEFAULT_PRODUCTS)],
       optionalProducts: [],
       regions: ['US'],
-      serviceProviderDetails: seed.serviceProviderDetails === undefined ? { serviceProvider: 'SIMULATOR' } : seed.serviceProviderDetails,
+      serviceProviderDetails:
+        seed.serviceProviderDetails === undefined
+          ? detailsForStatus(initialProviderDetails(), status, statusReason, seed.institutionMessage || undefined)
+          : seed.institutionMessage
+            ? detailsForStatus(seed.serviceProviderDetails, status, statusReason, seed.institutionMessage)
+            : seed.serviceProviderDetails,
       createdAt,
       successfullyAggregatedAt: seed.successfullyAggregatedAt !== undefined ? seed.successfullyAggregatedAt : neverAggregated ? null : createdAt,
       duplicateConnectionIds: seed.duplicateConnectionIds ?? null,
       activeDuplicateConnectionId: seed.activeDuplicateConnectionId ?? null,
     };
-    if (typeof seed.institutionMessage === 'string' && seed.institutionMessage.length > 0) connection.institutionMessage = seed.institutionMessage;
     this.#connections.set(id, connection);
+    const position = this.#next++;
+    this.#order.set(id, position);
+    this.#positions.set(positionKey(position), position);
     return connection;
   }
 
@@ -110,32 +122,102 @@ export class ConnectionStore {
 
   clear(): void {
     this.#connections.clear();
+    this.#order.clear();
+    this.#positions.clear();
   }
 
-  /** `GET /bank-linking/connections`: filters, then the page after the `after` cursor. */
+  /**
+   * `GET /bank-linking/connections` as Meld's OpenAPI describes it: the
+   * filters, then one page before or after a cursor. The cursor is a listed
+   * connection's `key` (its position in the list), never its id. `limit`
+   * defaults to 10 (1 to 100). Listed connections carry their `key`; a
+   * connection read on its own does not.
+   */
   page(query: URLSearchParams): PageResult {
     const limitText = query.get('limit');
-    const limit = limitText === null ? 100 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { invalid: 'limit must be an integer from 1 to 100.' };
-    const customer = query.get('externalCustomerId');
-    const statuses = query
-      .getAll('statuses')
-      .flatMap((value) => value.split(','))
-      .map((value) => value.trim())
-      .filter(Boolean);
-    const matching = this.all().filter(
-      (c) => (customer === null || c.externalCustomerId === customer) && (statuses.length === 0 || statuses.includes(c.status)),
-    );
-    const after = query.get('after');
-    let start = 0;
-    if (after !== null) {
-      const at = matching.findIndex((c) => c.id === after);
-      if (at === -1) return { invalid: `after must be the id of a connection of the previous page; ${after} is not one.` };
-      start = at + 1;
+    const limit = limitText === null ? DEFAULT_PAGE_SIZE : Number(limitText);
+    if (!/^\d+$/.test(limitText ?? '10') || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      return { invalid: `limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` };
     }
-    const connections = matching.slice(start, start + limit).map(copyConnection);
-    return { count: connections.length, remaining: matching.length - start - connections.length, connections };
+    const before = query.get('before');
+    const after = query.get('after');
+    if (before !== null && after !== null) return { invalid: 'before and after cannot be used in the same request.' };
+    const startDate = dateFilter(query.get('startDate'));
+    const endDate = dateFilter(query.get('endDate'));
+    if (startDate === INVALID || endDate === INVALID) return { invalid: 'startDate and endDate are dates of the form yyyy-mm-dd.' };
+
+    const list = (name: string) =>
+      query
+        .getAll(name)
+        .flatMap((value) => value.split(','))
+        .map((value) => value.trim())
+        .filter(Boolean);
+    const customerId = query.get('customerId');
+    const externalCustomerId = query.get('externalCustomerId');
+    const institutionId = query.get('institutionId');
+    // Meld: "If institutionId is present then institutionId will take precedence."
+    const institutionName = institutionId === null ? query.get('institutionName')?.toLowerCase() : undefined;
+    const statuses = list('statuses');
+    const providers = list('serviceProviders').map((p) => p.toUpperCase());
+
+    const matching = this.all().filter((c) => {
+      if (customerId !== null && c.customerId !== customerId) return false;
+      if (externalCustomerId !== null && c.externalCustomerId !== externalCustomerId) return false;
+      if (institutionId !== null && c.institutionId !== institutionId) return false;
+      if (institutionName !== undefined && c.institutionName?.toLowerCase() !== institutionName) return false;
+      if (statuses.length > 0 && !statuses.includes(c.status)) return false;
+      if (providers.length > 0 && !providers.includes(String(c.serviceProviderDetails?.serviceProvider ?? '').toUpperCase())) return false;
+      const created = (c.createdAt ?? '').slice(0, 10);
+      if (startDate !== undefined && created < startDate) return false;
+      if (endDate !== undefined && created > endDate) return false;
+      return true;
+    });
+
+    const cursor = before ?? after;
+    let first = 0;
+    let last = matching.length; // exclusive
+    if (cursor !== null) {
+      const position = this.#positions.get(cursor);
+      if (position === undefined) {
+        return { invalid: `${before !== null ? 'before' : 'after'} must be the key of a listed connection (its position in the list); ${cursor.slice(0, 64)} is not one.` };
+      }
+      // The first matching connection at or after the cursor's position (before), or after it (after).
+      const from = (test: (at: number) => boolean) => {
+        const index = matching.findIndex((c) => test(this.#position(c)));
+        return index === -1 ? matching.length : index;
+      };
+      if (before !== null) last = from((at) => at >= position);
+      else first = from((at) => at > position);
+    }
+    const pageStart = before !== null ? Math.max(first, last - limit) : first;
+    const pageEnd = before !== null ? last : Math.min(last, first + limit);
+    const connections = matching.slice(pageStart, pageEnd).map((c) => ({ ...copyConnection(c), key: this.#keyOf(c) }));
+    // "Number of remaining connections before/after this page, depending on the direction this page was selected."
+    const remaining = before !== null ? pageStart : matching.length - pageEnd;
+    return { count: connections.length, remaining, connections };
   }
+
+  #position(connection: MeldConnection): number {
+    return this.#order.get(connection.id) ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  #keyOf(connection: MeldConnection): string {
+    return positionKey(this.#position(connection));
+  }
+}
+
+const DEFAULT_PAGE_SIZE = 10;
+const MAX_PAGE_SIZE = 100;
+const INVALID = Symbol('invalid');
+
+function dateFilter(value: string | null): string | undefined | typeof INVALID {
+  if (value === null) return undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? value : INVALID;
+}
+
+/** A listed connection's `key`: opaque, and never an id, so a cursor that is an id is refused as Meld would. */
+function positionKey(position: number): string {
+  return `pk${position.toString(36).padStart(6, '0')}`;
 }
 
 /** A deep copy: what leaves the simulator can never change its state. */

@@ -14,12 +14,20 @@ import type {
   WidgetBehaviour,
   WidgetScriptOptions,
 } from './simulatorTypes.js';
+import { detailsForStatus, reducedProviderDetails } from './providerDetails.js';
 import { checkStatus, defaultReason, randomId } from './statusRules.js';
 import type { WebhookSender } from './WebhookSender.js';
 
 export const STATUS_CHANGE = 'BANK_LINKING_CONNECTION_STATUS_CHANGE';
 export const CONNECTION_COMPLETED = 'BANK_LINKING_CONNECTION_COMPLETED';
 export const CONNECTION_DELETED = 'BANK_LINKING_CONNECTION_DELETED';
+export const ACCOUNTS_UPDATING = 'BANK_LINKING_ACCOUNTS_UPDATING';
+export const ACCOUNTS_UPDATED = 'BANK_LINKING_ACCOUNTS_UPDATED';
+export const ACCOUNTS_REMOVED = 'BANK_LINKING_ACCOUNTS_REMOVED';
+/** Listed in Meld's guides; no payload is documented (the simulator sends the connection's ids). */
+export const NEW_ACCOUNTS_AVAILABLE = 'BANK_LINKING_NEW_ACCOUNTS_AVAILABLE';
+/** Listed in Meld's guides; no payload is documented (the simulator sends the connection's ids). */
+export const CUSTOMER_ACTION_REQUIRED = 'BANK_LINKING_CUSTOMER_ACTION_REQUIRED';
 
 /** Every behaviour `scriptWidget` accepts. */
 export const WIDGET_BEHAVIOURS: readonly WidgetBehaviour[] = ['ok', 'wrong-password', 'provider-failure', 'slow-webhook', 'never-answers'];
@@ -177,7 +185,6 @@ export class SimulatorCore {
       activeDuplicateConnectionId: connection.activeDuplicateConnectionId ?? null,
       serviceProviderDetails: connection.serviceProviderDetails ?? null,
     };
-    if (typeof connection.institutionMessage === 'string') payload.institutionMessage = connection.institutionMessage;
     return payload;
   }
 
@@ -199,11 +206,78 @@ export class SimulatorCore {
     const old = { status: connection.status, statusReason: connection.statusReason };
     connection.status = status;
     connection.statusReason = statusReason;
-    if (options.institutionMessage) connection.institutionMessage = options.institutionMessage;
-    else delete connection.institutionMessage;
+    // The provider's explanation (and the bank's message, if any) lives in serviceProviderDetails, as at Meld.
+    connection.serviceProviderDetails = detailsForStatus(connection.serviceProviderDetails, status, statusReason, options.institutionMessage || undefined);
     if (status === 'ACTIVE' && statusReason === null) connection.successfullyAggregatedAt = new Date().toISOString();
     this.log(`status ${connection.id}: ${old.status}${old.statusReason ? `/${old.statusReason}` : ''} -> ${status}${statusReason ? `/${statusReason}` : ''}`);
-    return this.sender.send(STATUS_CHANGE, this.statusChangePayload(connection, old), { connectionId: connection.id, delayMs });
+    const delivery = this.sender.send(STATUS_CHANGE, this.statusChangePayload(connection, old), { connectionId: connection.id, delayMs });
+    // The events the guides list beside STATUS_CHANGE for these two; their payloads are undocumented.
+    if (status === 'ACTIVE' && statusReason === 'NEW_ACCOUNTS_AVAILABLE' && old.statusReason !== statusReason) {
+      void this.sender.send(NEW_ACCOUNTS_AVAILABLE, this.#ids(connection), { connectionId: connection.id, delayMs });
+    }
+    if (status === 'CUSTOMER_ACTION_REQUIRED' && old.status !== status) {
+      void this.sender.send(CUSTOMER_ACTION_REQUIRED, this.#ids(connection), { connectionId: connection.id, delayMs });
+    }
+    return delivery;
+  }
+
+  /** The fields every connection event starts with. */
+  #ids(connection: MeldConnection): Record<string, unknown> {
+    return {
+      customerId: connection.customerId,
+      externalCustomerId: connection.externalCustomerId,
+      connectionId: connection.id,
+      institutionId: connection.institutionId,
+    };
+  }
+
+  /** The simulated accounts of a connection (two per connection). */
+  accountsOf(connection: MeldConnection): Array<{ id: string; name: string; type: string; mask: string }> {
+    const suffix = connection.id.slice(-4).padStart(4, '0');
+    return [
+      { id: `acc_${suffix}_chk`, name: 'Everyday Checking', type: 'CHECKING', mask: '4321' },
+      { id: `acc_${suffix}_sav`, name: 'Savings', type: 'SAVINGS', mask: '8765' },
+    ];
+  }
+
+  /**
+   * ACCOUNTS_UPDATING then ACCOUNTS_UPDATED, as Meld sends after a completed
+   * connection and during refreshes (one `requestId` for both).
+   */
+  #aggregated(connection: MeldConnection, requestId: string, newAccounts: boolean, delayMs?: number): void {
+    const accounts = this.accountsOf(connection);
+    const details = reducedProviderDetails(connection.serviceProviderDetails);
+    const base = { ...this.#ids(connection), requestId };
+    void this.sender.send(
+      ACCOUNTS_UPDATING,
+      { ...base, financialAccounts: accounts.map((a) => ({ id: a.id, name: a.name, truncatedAccountNumber: a.mask, newAccount: newAccounts })), serviceProviderDetails: details },
+      { connectionId: connection.id, delayMs },
+    );
+    connection.successfullyAggregatedAt = new Date().toISOString();
+    const products = (connection.products ?? []).filter((p) => p !== 'TRANSACTIONS'); // the guide: never TRANSACTIONS here
+    void this.sender.send(
+      ACCOUNTS_UPDATED,
+      {
+        ...base,
+        successfullyAggregatedAt: connection.successfullyAggregatedAt,
+        financialAccounts: products.length === 0 ? [] : accounts.map((a) => ({ id: a.id, products })),
+        serviceProviderDetails: details,
+      },
+      { connectionId: connection.id, delayMs },
+    );
+  }
+
+  /** DELETE answered 204: the status, CONNECTION_DELETED, then ACCOUNTS_REMOVED ("always ... following"). */
+  deleted(connection: MeldConnection): void {
+    connection.status = 'DELETED';
+    connection.statusReason = null;
+    const details = reducedProviderDetails(connection.serviceProviderDetails);
+    void this.sender.send(CONNECTION_DELETED, this.#ids(connection), { connectionId: connection.id });
+    void this.sender.send(
+      ACCOUNTS_REMOVED,
+      { ...this.#ids(connection), financialAccounts: this.accountsOf(connection).map((a) => ({ id: a.id })), serviceProviderDetails: details },
+      { connectionId: connection.id },
+    );
   }
 
   #cancelledDelivery(connectionId: string): WebhookDelivery {
@@ -297,7 +371,7 @@ export class SimulatorCore {
   }
 
   /** After a refresh was accepted: the scripted change, or Meld's own (a duplicate is promoted). */
-  afterRefresh(connection: MeldConnection): void {
+  afterRefresh(connection: MeldConnection, requestId: string): void {
     const script = this.#refreshScripts.get(connection.id);
     this.#refreshScripts.delete(connection.id);
     if (script) {
@@ -309,12 +383,26 @@ export class SimulatorCore {
       });
       return;
     }
-    if (connection.status === 'PARTIALLY_ACTIVE' && connection.statusReason === 'INACTIVE_DUPLICATE') {
-      // Seed 001: "refresh to promote it to ACTIVE".
-      void this.changeStatus(connection, 'ACTIVE', null);
-      return;
+    if (connection.status === 'PARTIALLY_ACTIVE' && connection.statusReason === 'INACTIVE_DUPLICATE') this.#promote(connection);
+    this.#aggregated(connection, requestId, false);
+  }
+
+  /**
+   * Refreshing an inactive duplicate makes it the active one: it takes the
+   * previous active duplicate's status, and that one becomes
+   * PARTIALLY_ACTIVE / INACTIVE_DUPLICATE (Meld's refresh reference).
+   */
+  #promote(connection: MeldConnection): void {
+    const previousId = connection.activeDuplicateConnectionId;
+    const previous = typeof previousId === 'string' && previousId !== connection.id ? this.store.get(previousId) : undefined;
+    const group = new Set([connection.id, ...(connection.duplicateConnectionIds ?? []), ...(previous ? [previous.id, ...(previous.duplicateConnectionIds ?? [])] : [])]);
+    for (const id of group) {
+      const member = this.store.get(id);
+      if (member) member.activeDuplicateConnectionId = connection.id;
     }
-    connection.successfullyAggregatedAt = new Date().toISOString();
+    const inherited = previous && previous.status !== 'DELETED' ? { status: previous.status, reason: previous.statusReason ?? null } : { status: 'ACTIVE', reason: null };
+    if (previous && previous.status !== 'DELETED') void this.changeStatus(previous, 'PARTIALLY_ACTIVE', 'INACTIVE_DUPLICATE');
+    void this.changeStatus(connection, inherited.status, inherited.reason);
   }
 
   // --- widget sessions ----------------------------------------------------
@@ -386,18 +474,19 @@ export class SimulatorCore {
         const holdStatus = script.behaviour === 'slow-webhook' && script.holdStatus;
         const completed = (afterMs: number | undefined) => {
           if (this.store.get(connection.id) !== connection) return;
+          // The guide's example payload: no status (STATUS_CHANGE carries that).
           void this.sender.send(
             CONNECTION_COMPLETED,
             {
-              customerId: connection.customerId,
-              externalCustomerId: connection.externalCustomerId,
-              connectionId: connection.id,
-              institutionId: connection.institutionId,
+              requestId: randomId(),
+              ...this.#ids(connection),
               institutionName: connection.institutionName,
-              status: connection.status,
+              serviceProviderDetails: reducedProviderDetails(connection.serviceProviderDetails),
             },
             { connectionId: connection.id, delayMs: afterMs },
           );
+          // Then aggregation starts: existing accounts for a repair, new ones for a new connection.
+          this.#aggregated(connection, randomId(), session.mode === 'connect', afterMs);
         };
         if (connection.status !== 'ACTIVE' || connection.statusReason !== null) {
           // A repair clears any reason (ACCESS_EXPIRING_SOON, NEW_ACCOUNTS_AVAILABLE included).
@@ -407,7 +496,6 @@ export class SimulatorCore {
           if (holdStatus) void change.then(() => completed(after));
           else completed(after);
         } else {
-          connection.successfullyAggregatedAt = new Date().toISOString();
           completed(delayMs);
         }
         return this.#completeAnswer(connection);
@@ -416,7 +504,7 @@ export class SimulatorCore {
   }
 
   #completeAnswer(connection: MeldConnection): WidgetAnswer {
-    const suffix = connection.id.slice(-4).padStart(4, '0');
+    const accounts = this.accountsOf(connection);
     return {
       httpStatus: 200,
       post: {
@@ -425,11 +513,8 @@ export class SimulatorCore {
         metadata: {
           institutionId: connection.institutionId,
           institutionName: connection.institutionName,
-          accountCount: 2,
-          accounts: [
-            { id: `acc_${suffix}_chk`, name: 'Everyday Checking', type: 'CHECKING', mask: '4321' },
-            { id: `acc_${suffix}_sav`, name: 'Savings', type: 'SAVINGS', mask: '8765' },
-          ],
+          accountCount: accounts.length,
+          accounts,
         },
       },
       view: 'connected',

@@ -9,6 +9,8 @@ import { randomId } from './statusRules.js';
 export interface WebhookSenderOptions {
   secret: string;
   accountId: string;
+  /** The webhook profile's id (a string, as Meld's envelopes carry). */
+  profileId: string;
   /** Where webhooks go right now (read when each one leaves). */
   url: () => string | undefined;
   delayMs: number;
@@ -54,7 +56,7 @@ export class WebhookSender {
       eventId: randomId(),
       timestamp: new Date().toISOString(),
       accountId: this.#options.accountId,
-      profileId: null,
+      profileId: this.#options.profileId,
       version: MELD_API_VERSION,
       payload,
     };

@@ -28,6 +28,11 @@ const SCRIPT = `
   const $ = (id) => document.getElementById(id);
   const status = $('result');
   const say = (text, isError) => { status.textContent = text; status.className = isError ? 'error' : 'muted'; };
+  // The bank's words live in serviceProviderDetails (Plaid's error.display_message), as at Meld.
+  function bankMessage(connection) {
+    const error = connection.serviceProviderDetails && connection.serviceProviderDetails.error;
+    return error && typeof error.display_message === 'string' ? error.display_message : '';
+  }
   function h(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) {
@@ -84,7 +89,7 @@ const SCRIPT = `
     };
     return h('li', { class: 'card', 'aria-labelledby': id + '-title' },
       h('h3', { id: id + '-title', text: (connection.institutionName || 'New connection') + ' · ' + connection.id }),
-      h('p', { class: 'muted', text: 'Customer ' + connection.externalCustomerId + ' · ' + connection.status + (connection.statusReason ? ' · ' + connection.statusReason : '') + (connection.institutionMessage ? ' · "' + connection.institutionMessage + '"' : '') }),
+      h('p', { class: 'muted', text: 'Customer ' + connection.externalCustomerId + ' · ' + connection.status + (connection.statusReason ? ' · ' + connection.statusReason : '') + (bankMessage(connection) ? ' · "' + bankMessage(connection) + '"' : '') }),
       h('div', { class: 'row' }, h('div', {}, h('label', { for: id + '-status', text: 'Status and reason' }), select)),
       h('label', { for: id + '-message', text: "Bank's message" }), message,
       h('div', { class: 'inline' }, h('button', { type: 'button', onclick: send, text: 'Set status and send webhook' })),

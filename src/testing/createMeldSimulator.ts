@@ -110,6 +110,7 @@ export async function createMeldSimulator(options: MeldSimulatorOptions = {}): P
   const webhookTimeoutMs = checkMs(options.webhookTimeoutMs, 'webhookTimeoutMs', 10_000);
   const tokenTtlMs = checkMs(options.tokenTtlMs, 'tokenTtlMs', 4 * 60 * 60 * 1000);
   const accountId = options.accountId ?? 'sim_account';
+  const profileId = options.webhookProfileId ?? 'sim_webhook_profile';
   if (options.log !== undefined && typeof options.log !== 'function') {
     throw new MeldTestingError('invalid-option', "createMeldSimulator's log must be a function, e.g. log: (line) => console.warn(line).");
   }
@@ -128,7 +129,7 @@ export async function createMeldSimulator(options: MeldSimulatorOptions = {}): P
     import('../server/toNodeHandler.js'),
   ]);
 
-  const sender = new WebhookSender({ secret: webhookSecret, accountId, url: () => webhookUrl, delayMs: webhookDelayMs, timeoutMs: webhookTimeoutMs, sign: signMeldWebhook, log });
+  const sender = new WebhookSender({ secret: webhookSecret, accountId, profileId, url: () => webhookUrl, delayMs: webhookDelayMs, timeoutMs: webhookTimeoutMs, sign: signMeldWebhook, log });
   const core = new SimulatorCore({ accountId, sender, seeds: options.connections ?? [], tokenTtlMs, log });
 
   let apiHandler: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });

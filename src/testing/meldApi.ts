@@ -2,9 +2,9 @@
 // error envelope, behind `Authorization: BASIC <key>` and `Meld-Version`.
 import type { MeldConnection } from '../server/meldTypes.js';
 import { copyConnection, SIMULATED_INSTITUTIONS } from './ConnectionStore.js';
-import { CONNECTION_DELETED, type SimulatorCore } from './SimulatorCore.js';
+import type { SimulatorCore } from './SimulatorCore.js';
 import type { SimulatedOperation } from './simulatorTypes.js';
-import { MELD_PRODUCTS, NOT_REPAIRABLE, NOT_UPDATABLE, randomId, REFRESHABLE } from './statusRules.js';
+import { MELD_DEFAULT_PRODUCTS, MELD_PRODUCTS, NOT_REPAIRABLE, NOT_UPDATABLE, randomId, REFRESHABLE } from './statusRules.js';
 
 /** What the Meld API layer needs besides the core. */
 export interface MeldApiConfig {
@@ -46,7 +46,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function checkProducts(products: unknown, required: boolean): string | undefined {
   if (products === undefined && !required) return undefined;
-  if (!Array.isArray(products) || products.length === 0) return 'products must be a non-empty array, e.g. ["TRANSACTIONS"].';
+  if (!Array.isArray(products) || (required && products.length === 0)) return 'products must be a non-empty array, e.g. ["TRANSACTIONS"].';
   const unknown = products.find((p) => typeof p !== 'string' || !MELD_PRODUCTS.has(p));
   return unknown === undefined ? undefined : `${JSON.stringify(unknown)} is not a product; use ${[...MELD_PRODUCTS].join(', ')}.`;
 }
@@ -61,7 +61,8 @@ function redact(headers: Headers): Record<string, string> {
 
 /** Makes the Meld API as a fetch-standard handler that records every request. */
 export function createMeldApi(core: SimulatorCore, config: MeldApiConfig): (request: Request) => Promise<Response> {
-  const widgetUrl = (token: string) => `${config.widgetOrigin}/widget?token=${encodeURIComponent(token)}`;
+  // As Meld's samples: the widget origin's root with `connectToken`.
+  const widgetUrl = (token: string) => `${config.widgetOrigin}/?connectToken=${encodeURIComponent(token)}`;
 
   function scriptedFailure(operation: SimulatedOperation, connectionId?: string): Response | undefined {
     const failure = core.takeFailure(operation, connectionId);
@@ -112,6 +113,12 @@ export function createMeldApi(core: SimulatorCore, config: MeldApiConfig): (requ
       }
       const problem = checkProducts(body.products, false) ?? checkProducts(body.optionalProducts, false);
       if (problem) return meldError(400, 'INVALID_PRODUCTS', problem);
+      // Meld's default when no products are named; either list may be empty as long as the other is not.
+      const products = Array.isArray(body.products) ? (body.products as string[]) : [...MELD_DEFAULT_PRODUCTS];
+      const optionalProducts = Array.isArray(body.optionalProducts) ? (body.optionalProducts as string[]) : [];
+      if (products.length === 0 && optionalProducts.length === 0) {
+        return meldError(400, 'INVALID_PRODUCTS', 'Name at least one product in products or optionalProducts.');
+      }
       const failed = scriptedFailure('start');
       if (failed) return failed;
       const institutionId = typeof body.institutionId === 'string' && body.institutionId.length > 0 ? body.institutionId : undefined;
@@ -119,7 +126,7 @@ export function createMeldApi(core: SimulatorCore, config: MeldApiConfig): (requ
         externalCustomerId: body.externalCustomerId,
         status: 'IN_PROGRESS',
         statusReason: null,
-        products: (body.products as string[] | undefined) ?? ['BALANCES', 'TRANSACTIONS'],
+        products: [...new Set(products)],
         ...(institutionId ? { institutionId, institutionName: SIMULATED_INSTITUTIONS.find((i) => i.id === institutionId)?.name ?? `Simulated bank ${institutionId}` } : {}),
       });
       // The bank is picked in the widget unless the host named one.
@@ -127,7 +134,7 @@ export function createMeldApi(core: SimulatorCore, config: MeldApiConfig): (requ
         delete connection.institutionId;
         delete connection.institutionName;
       }
-      if (Array.isArray(body.optionalProducts)) connection.optionalProducts = [...(body.optionalProducts as string[])];
+      connection.optionalProducts = [...new Set(optionalProducts)];
       const session = core.openSession('connect', connection.id);
       core.log(`start ${connection.id} for ${body.externalCustomerId}`);
       return ok(201, {
@@ -179,8 +186,9 @@ export function createMeldApi(core: SimulatorCore, config: MeldApiConfig): (requ
       if (!REFRESHABLE.has(connection.status)) {
         return meldError(409, 'CONNECTION_NOT_REFRESHABLE', `A connection in ${connection.status} cannot be refreshed${connection.status === 'RECONNECT_REQUIRED' ? '; repair it' : ''}.`);
       }
-      core.afterRefresh(connection);
-      return ok(202, { requestId: randomId() });
+      const requestId = randomId();
+      core.afterRefresh(connection, requestId);
+      return ok(202, { requestId });
     }
 
     const problem = checkProducts(isObject(body) ? body.products : undefined, true);
@@ -191,26 +199,20 @@ export function createMeldApi(core: SimulatorCore, config: MeldApiConfig): (requ
     if (failed) return failed;
     if (NOT_UPDATABLE.has(connection.status)) return meldError(409, 'CONNECTION_NOT_UPDATABLE', `A connection in ${connection.status} cannot be updated.`);
     const products = (body as { products: string[] }).products;
-    const current = new Set([...(connection.products ?? []), ...(connection.optionalProducts ?? [])]);
-    connection.optionalProducts = [...(connection.optionalProducts ?? []), ...products.filter((p) => !current.has(p))];
+    // Meld: "The products provided must not already be present on the connection".
+    const present = new Set([...(connection.products ?? []), ...(connection.optionalProducts ?? [])]);
+    const already = products.filter((p) => present.has(p));
+    if (already.length > 0) {
+      return meldError(400, 'PRODUCTS_ALREADY_PRESENT', `${already.join(', ')} ${already.length === 1 ? 'is' : 'are'} already on the connection; name only products it does not have.`);
+    }
+    connection.optionalProducts = [...(connection.optionalProducts ?? []), ...new Set(products)];
     return ok(202, { requestId: randomId() });
   }
 
   function deleteConnection(connection: MeldConnection): void {
-    connection.status = 'DELETED';
     connection.statusReason = null;
-    delete connection.institutionMessage;
     core.log(`delete ${connection.id}`);
-    void core.sender.send(
-      CONNECTION_DELETED,
-      {
-        customerId: connection.customerId,
-        externalCustomerId: connection.externalCustomerId,
-        connectionId: connection.id,
-        institutionId: connection.institutionId,
-      },
-      { connectionId: connection.id },
-    );
+    core.deleted(connection);
   }
 
   return async (request: Request): Promise<Response> => {

@@ -52,15 +52,23 @@ export interface SimulatedConnectionSeed {
   status?: string | undefined;
   /** Defaults to the status's reason-less row (`null`) or its first reason in STATUS_TABLE. */
   statusReason?: string | null | undefined;
-  /** Defaults to `['BALANCES', 'TRANSACTIONS']`. */
+  /** Defaults to Meld's default for `connect/start`: `['TRANSACTIONS', 'IDENTIFIERS', 'BALANCES', 'OWNERS']`. */
   products?: string[] | undefined;
   /** Defaults to `createdAt`, or `null` for IN_PROGRESS and EXPIRED. */
   successfullyAggregatedAt?: string | null | undefined;
   /** Defaults to now. */
   createdAt?: string | undefined;
-  /** Defaults to `{ serviceProvider: 'SIMULATOR' }`. */
+  /**
+   * Defaults to a Plaid connection: `{ serviceProvider: 'PLAID',
+   * serviceProviderConnectionId }`, plus Plaid's `error` object for the rows
+   * the simulator can explain (see {@link MeldSimulator.setStatus}).
+   */
   serviceProviderDetails?: Record<string, unknown> | null | undefined;
-  /** For DEGRADED + INSTITUTION_ACTION_REQUIRED: the bank's message (see {@link MeldSimulator.setStatus}). */
+  /**
+   * For DEGRADED + INSTITUTION_ACTION_REQUIRED: the bank's message. Stored
+   * where a provider puts it, inside `serviceProviderDetails` (Plaid's
+   * `error.display_message`); Meld's Connection has no field of its own for it.
+   */
   institutionMessage?: string | undefined;
   activeDuplicateConnectionId?: string | null | undefined;
   duplicateConnectionIds?: string[] | null | undefined;
@@ -84,6 +92,8 @@ export interface MeldSimulatorOptions {
   webhookDelayMs?: number | undefined;
   /** A webhook not answered in this time counts as failed, as Meld's 10 s. Defaults to 10 000 ms. */
   webhookTimeoutMs?: number | undefined;
+  /** The `profileId` of webhook envelopes: the webhook profile that sent them. Defaults to `'sim_webhook_profile'`. */
+  webhookProfileId?: string | undefined;
   /** The `accountId` of connections and webhook envelopes. Defaults to `'sim_account'`. */
   accountId?: string | undefined;
   /** A connect token older than this opens an "expired" page. Defaults to 4 hours. */
@@ -205,10 +215,14 @@ export interface MeldSimulator {
    * sends the STATUS_CHANGE webhook exactly as Meld would: envelope, fresh
    * `eventId`, ISO timestamp, `meld-signature` headers. Without `statusReason`
    * the status's default reason applies (see `SimulatedConnectionSeed.statusReason`).
-   * `extra.institutionMessage` is kept on the connection (`institutionMessage`,
-   * returned by the API) and added to the payload: Meld documents no field
-   * for it, so that is the simulator's own extension. Resolves when the
-   * webhook was answered, failed or skipped.
+   * `extra.institutionMessage`, the bank's words for the customer, goes where
+   * a provider puts them: into `serviceProviderDetails` (Plaid's
+   * `error.display_message`), which both the connection and the payload
+   * carry; the reconnect handler reads it from there. ACTIVE +
+   * NEW_ACCOUNTS_AVAILABLE also sends `BANK_LINKING_NEW_ACCOUNTS_AVAILABLE`, and
+   * CUSTOMER_ACTION_REQUIRED sends `BANK_LINKING_CUSTOMER_ACTION_REQUIRED`
+   * (their payloads are undocumented: the simulator sends the connection's
+   * ids). Resolves when the STATUS_CHANGE was answered, failed or skipped.
    */
   setStatus(connectionId: string, status: string, statusReason?: string | null, extra?: { institutionMessage?: string | undefined }): Promise<WebhookDelivery>;
   /** Scripts the widget for the connection's next sign-in(s). See {@link WidgetBehaviour}. */

@@ -20,6 +20,9 @@ export const MELD_PRODUCTS: ReadonlySet<string> = new Set([
   'TRANSACTIONS',
 ]);
 
+/** What `connect/start` uses when the request names no products (Meld's OpenAPI default). */
+export const MELD_DEFAULT_PRODUCTS: readonly string[] = Object.freeze(['TRANSACTIONS', 'IDENTIFIERS', 'BALANCES', 'OWNERS']);
+
 const ENUM = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /**

@@ -19,14 +19,15 @@ export function createWidgetApp(core: SimulatorCore, widgetOrigin: string): (req
   return async (request) => {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
-    if (url.pathname === '/widget' || url.pathname === '/widget/') {
+    // Meld's widget URLs are `https://institution-connect-sb.meld.io/?connectToken=…`; `/widget` stays for old links.
+    if (url.pathname === '/' || url.pathname === '/widget' || url.pathname === '/widget/') {
       if (method !== 'GET' && method !== 'HEAD') return json(405, { code: 'METHOD_NOT_ALLOWED', message: 'Use GET.' });
-      const lookup = core.lookupSession(url.searchParams.get('token'));
+      const lookup = core.lookupSession(url.searchParams.get('connectToken'));
       if (lookup.found) core.log(`widget ${lookup.connection.id}: page opened (${lookup.session.mode})`);
       return widgetPageResponse(lookup, (reason) => core.endedAnswer(reason));
     }
     if (url.pathname === '/widget/api/session' && method === 'GET') {
-      const lookup = core.lookupSession(url.searchParams.get('token'));
+      const lookup = core.lookupSession(url.searchParams.get('connectToken'));
       if (!lookup.found) return json(lookup.reason === 'unknown' ? 404 : 410, { found: false, reason: lookup.reason });
       const { session, connection, postInit } = lookup;
       return json(200, {
@@ -57,6 +58,6 @@ export function createWidgetApp(core: SimulatorCore, widgetOrigin: string): (req
       return answer(core.signIn(token, { username: body.username, password: body.password, institutionId: body.institutionId }));
     }
     if (url.pathname === '/favicon.ico') return new Response(null, { status: 204 });
-    return json(404, { code: 'NOT_FOUND', message: 'The widget lives at /widget?token=…' });
+    return json(404, { code: 'NOT_FOUND', message: 'The widget lives at /?connectToken=…' });
   };
 }
