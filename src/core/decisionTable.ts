@@ -61,15 +61,13 @@ export const DECISION_ROWS: readonly DecisionRow[] = [
 
 /**
  * Rows from Meld's guides that seed 001 lacks. CUSTOMER_ACTION_REQUIRED:
- * the webhook guide routes it to repair; no reasons are published for it, so
- * its one row matches any reason (see {@link ANY_REASON_STATUSES}).
+ * the webhook guide routes it to repair and publishes no reasons for it, so
+ * its row has none. With a reason the kit does not know, it is unknown like
+ * any other unpublished pair (and unlocks nothing).
  */
 export const GUIDE_ROWS: readonly DecisionRow[] = [
   ['CUSTOMER_ACTION_REQUIRED', null, C | M, 'reconnect', 'critical', 'repair'],
 ];
-
-/** Statuses whose row holds for any reason (Meld publishes none for them). */
-export const ANY_REASON_STATUSES: ReadonlySet<string> = new Set(['CUSTOMER_ACTION_REQUIRED']);
 
 /** The lookup key of a status/reason pair: `STATUS` or `STATUS:REASON`. */
 export function rowKey(status: string, reason: string | null): string {

@@ -1,5 +1,4 @@
 import {
-  ANY_REASON_STATUSES,
   CAN_RECONNECT,
   CAN_REFRESH,
   CUSTOMER_MUST_ACT,
@@ -116,9 +115,8 @@ export function resolveStatus(status: unknown, reason?: unknown): [StatusDecisio
     (safeReason === null || safeReason.length <= MAX_INPUT_LENGTH);
 
   if (valid) {
-    const key = ANY_REASON_STATUSES.has(safeStatus)
-      ? rowKey(safeStatus, null)
-      : safeReason === null && OTHER_WHEN_NO_REASON.has(safeStatus)
+    const key =
+      safeReason === null && OTHER_WHEN_NO_REASON.has(safeStatus)
         ? rowKey(safeStatus, 'OTHER')
         : rowKey(safeStatus, safeReason);
     const row = ROWS_BY_KEY.get(key);

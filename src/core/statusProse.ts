@@ -100,7 +100,7 @@ export const STATUS_PROSE: Readonly<Record<string, readonly [string, string]>> =
   ],
   // Not in seed 001: from Meld's webhook guide (STATUS_CHANGE, "what to do"), in our words.
   CUSTOMER_ACTION_REQUIRED: [
-    'The customer must act before the connection works again. Named only by Meld\'s webhook guide; it publishes no reasons for it.',
+    'The customer must act before the connection works again. Named only by Meld\'s webhook guide, which publishes no reasons for it.',
     'Send the customer through the repair flow, as for RECONNECT_REQUIRED.',
   ],
 };

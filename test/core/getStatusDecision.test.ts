@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getStatusDecision, type PromptKind, type Severity } from '../../src/core/index.js';
+import { getStatusDecision, getStatusInfo, isOperationAllowed, STATUS_TABLE, type PromptKind, type Severity } from '../../src/core/index.js';
 
 // What the kit must decide for each row, written from the seed's "recommended
 // developer action" column and MELD.md §3, not from the table module.
@@ -77,6 +77,25 @@ describe('getStatusDecision', () => {
       canReconnect: true,
     });
     expect(getStatusDecision('UNRECOVERABLE')).toMatchObject({ known: true, prompt: 'start-new-connection' });
+  });
+
+  it("given CUSTOMER_ACTION_REQUIRED (Meld's webhook guide: route to repair), should prompt a repair; with a reason Meld never published, unlock nothing", () => {
+    expect(getStatusDecision('CUSTOMER_ACTION_REQUIRED', null)).toMatchObject({
+      known: true,
+      prompt: 'reconnect',
+      severity: 'critical',
+      primaryAction: 'repair',
+      canReconnect: true,
+      canRefresh: false,
+      customerMustAct: true,
+      terminal: false,
+    });
+    expect(isOperationAllowed('repair', 'CUSTOMER_ACTION_REQUIRED', null)).toBe(true);
+    expect(isOperationAllowed('refresh', 'CUSTOMER_ACTION_REQUIRED', null)).toBe(false);
+    expect(getStatusInfo('CUSTOMER_ACTION_REQUIRED', null).description).toMatch(/webhook guide/);
+    expect(getStatusDecision('CUSTOMER_ACTION_REQUIRED', 'SOMETHING_NEW')).toMatchObject({ known: false, canReconnect: false, primaryAction: 'none' });
+    // Seed 001's table stays as published.
+    expect(STATUS_TABLE.some((row) => row.status === 'CUSTOMER_ACTION_REQUIRED')).toBe(false);
   });
 
   describe('given input Meld has not published', () => {

@@ -17,7 +17,8 @@ const PROMPTS = [
 ];
 const SEVERITIES = ['none', 'info', 'warning', 'critical'];
 const OPERATIONS: ConnectionOperation[] = ['refresh', 'repair', 'update', 'delete'];
-const published = new Set(STATUS_TABLE.map((row) => `${row.status}|${row.reason}`));
+// Seed 001's rows, and the one row from Meld's webhook guide (CUSTOMER_ACTION_REQUIRED, no reason).
+const published = new Set([...STATUS_TABLE.map((row) => `${row.status}|${row.reason}`), 'CUSTOMER_ACTION_REQUIRED|null']);
 
 // Anything at all, plus strings near the real vocabulary (the interesting edge).
 const statusLike = fc.oneof(

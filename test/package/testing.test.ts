@@ -66,7 +66,7 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
 
        console.log(JSON.stringify({
          exports: Object.keys(testing).sort(),
-         widgetOnItsOrigin: session.widgetUrl.startsWith(sim.widgetOrigin + '/widget?token='),
+         widgetOnItsOrigin: session.widgetUrl.startsWith(sim.widgetOrigin + '/?connectToken='),
          signInPage: page.includes('Sign in to First Simulated Bank'),
          posted: parseWidgetMessage(signIn.post)?.eventName,
          status: after.status,

@@ -75,17 +75,73 @@ describe('createMeldClient', () => {
     expect(query.get('limit')).toBe('100');
   });
 
-  it('given more connections than a page, should follow after/remaining', async () => {
+  it("given more connections than a page, should follow the last listed connection's key (never its id)", async () => {
     for (let i = 0; i < 230; i += 1) meld.add(meldConnection(`many_${i}`, 'carol'));
     const all = await client.listAllConnections({ externalCustomerId: 'carol' });
     expect(all).toHaveLength(230);
     expect(new Set(all.map((c) => c.id)).size).toBe(230);
-    expect(meld.requests.map((r) => r.query.get('after'))).toEqual([null, 'many_99', 'many_199']);
+    // c1 and c2 hold positions 0 and 1: carol's first page ends at position 101.
+    expect(meld.requests.map((r) => r.query.get('after'))).toEqual([null, 'pos_101', 'pos_201']);
+    expect(meld.requests.every((r) => r.query.get('limit') === '100' && r.query.get('before') === null)).toBe(true);
     await expect(client.listAllConnections({ externalCustomerId: 'carol', maxConnections: 150 })).resolves.toHaveLength(150);
   });
 
+  it('given a page size and a before cursor, should page backwards and keep list order', async () => {
+    for (let i = 0; i < 35; i += 1) meld.add(meldConnection(`b_${i}`, 'dana'));
+    // dana's connections hold positions 2..36; everything before the last one, 10 at a time.
+    const all = await client.listAllConnections({ externalCustomerId: 'dana', before: 'pos_36', pageSize: 10 });
+    expect(all.map((c) => c.id)).toEqual(Array.from({ length: 34 }, (_, i) => `b_${i}`));
+    expect(meld.requests.map((r) => r.query.get('before'))).toEqual(['pos_36', 'pos_26', 'pos_16', 'pos_6']);
+    expect(meld.requests.every((r) => r.query.get('after') === null)).toBe(true);
+    meld.requests.length = 0;
+    // Backwards with a cap keeps the ones nearest the cursor.
+    const nearest = await client.listAllConnections({ externalCustomerId: 'dana', before: 'pos_36', pageSize: 10, maxConnections: 12 });
+    expect(nearest.map((c) => c.id)).toEqual(Array.from({ length: 12 }, (_, i) => `b_${i + 22}`));
+  });
+
+  it('given before and after together, should refuse before sending anything', async () => {
+    expect(() => client.listConnections({ before: 'a', after: 'b' })).toThrow(/before or after, not both/);
+    await expect(client.listAllConnections({ before: 'a', after: 'b' })).rejects.toThrow(/before or after, not both/);
+    expect(meld.requests).toHaveLength(0);
+  });
+
+  it('given every filter of the OpenAPI, should send each under its own name', async () => {
+    await client.listConnections({
+      customerId: 'cus_1',
+      externalCustomerId: 'alice',
+      institutionId: 'ins_1',
+      institutionName: 'First Test Bank',
+      statuses: ['ACTIVE'],
+      serviceProviders: ['PLAID', 'MX'],
+      startDate: '2026-01-01',
+      endDate: '2026-12-31',
+      limit: 5,
+      after: 'pos_0',
+    });
+    expect(Object.fromEntries(meld.requests[0]!.query)).toEqual({
+      customerId: 'cus_1',
+      externalCustomerId: 'alice',
+      institutionId: 'ins_1',
+      institutionName: 'First Test Bank',
+      statuses: 'ACTIVE',
+      serviceProviders: 'PLAID,MX',
+      startDate: '2026-01-01',
+      endDate: '2026-12-31',
+      limit: '5',
+      after: 'pos_0',
+    });
+  });
+
+  it('given a page with connections remaining but no key on its edge, should reject instead of guessing a cursor', async () => {
+    meld.script({ method: 'GET', path: '/bank-linking/connections', status: 200, body: { count: 1, remaining: 5, connections: [meldConnection('x', 'z')] } });
+    const error = await rejection(client.listAllConnections({ externalCustomerId: 'z' }));
+    expect(error).toMatchObject({ kind: 'invalid-response', method: 'GET' });
+    expect(error.message).toMatch(/no key to page on/);
+    expect(meld.requests).toHaveLength(1);
+  });
+
   it('given a cursor that does not move, should stop instead of looping', async () => {
-    meld.script({ method: 'GET', path: '/bank-linking/connections', status: 200, body: { count: 1, remaining: 5, connections: [meldConnection('x', 'z')] }, times: 10 });
+    meld.script({ method: 'GET', path: '/bank-linking/connections', status: 200, body: { count: 1, remaining: 5, connections: [meldConnection('x', 'z', { key: 'k1' })] }, times: 10 });
     const all = await client.listAllConnections({ externalCustomerId: 'z' });
     expect(all.length).toBeLessThanOrEqual(2);
     expect(meld.requests.length).toBe(2);

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STATUS_TABLE } from '../../src/core/index.js';
-import { verifyMeldWebhook } from '../../src/server/index.js';
+import { readInstitutionMessage, verifyMeldWebhook } from '../../src/server/index.js';
 import { createMeldSimulator, MeldTestingError, type MeldSimulator } from '../../src/testing/index.js';
 import { startReceiver, type ReceivedWebhook, type WebhookReceiver } from './helpers.js';
 
@@ -47,7 +47,7 @@ describe('setStatus', () => {
       const delivery = await sim.setStatus('conn_a', row.status, row.reason);
       expect(delivery, label).toMatchObject({ state: 'delivered', status: 200, eventType: 'BANK_LINKING_CONNECTION_STATUS_CHANGE', connectionId: 'conn_a', url: receiver.url });
       expect(delivery.ms, label).toBeGreaterThanOrEqual(0);
-      const webhook = receiver.received.at(-1)!;
+      const webhook = receiver.received.find((w) => w.json.eventId === delivery.eventId)!;
       expect(webhook.rawBody).toBe(delivery.rawBody);
       expect(await verified(webhook), label).toBe(true);
       // Independent of the kit: HMAC-SHA256(secret, timestamp.url.body), base64url with padding.
@@ -61,8 +61,10 @@ describe('setStatus', () => {
         eventId: expect.stringMatching(/^[A-Za-z0-9]{22}$/),
         timestamp: expect.any(String),
         accountId: 'sim_account',
-        profileId: null,
+        // A string, as Meld's envelopes carry (the webhook profile that sent it).
+        profileId: 'sim_webhook_profile',
         version: '2026-02-03',
+        // Exactly the keys of the guide's example: no field of the simulator's own.
         payload: {
           customerId: expect.stringMatching(/^cus_/),
           externalCustomerId: 'user_1',
@@ -73,7 +75,7 @@ describe('setStatus', () => {
           newStatus: row.status,
           newStatusReason: row.reason,
           activeDuplicateConnectionId: null,
-          serviceProviderDetails: { serviceProvider: 'SIMULATOR' },
+          serviceProviderDetails: expect.objectContaining({ serviceProvider: 'PLAID', serviceProviderConnectionId: expect.any(String) }),
         },
       });
       expect(Number.isNaN(Date.parse(webhook.json.timestamp))).toBe(false);
@@ -83,7 +85,10 @@ describe('setStatus', () => {
       expect(sim.getConnection('conn_a'), label).toMatchObject({ status: row.status, statusReason: row.reason });
       previous = { status: row.status, reason: row.reason };
     }
-    expect(receiver.received).toHaveLength(23);
+    await sim.settled();
+    // One STATUS_CHANGE per row, plus NEW_ACCOUNTS_AVAILABLE beside its row.
+    expect(receiver.received.filter((w) => w.json.eventType === 'BANK_LINKING_CONNECTION_STATUS_CHANGE')).toHaveLength(23);
+    expect(receiver.received.filter((w) => w.json.eventType !== 'BANK_LINKING_CONNECTION_STATUS_CHANGE').map((w) => w.json.eventType)).toEqual(['BANK_LINKING_NEW_ACCOUNTS_AVAILABLE']);
   });
 
   it("given no reason, should use the status's reason-less row or its first reason", async () => {
@@ -104,15 +109,33 @@ describe('setStatus', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
-  it('given institutionMessage, should put it in the payload and on the connection, until the next change without one', async () => {
+  it("given institutionMessage, should put it where a provider does (Plaid's error.display_message), never in a field Meld lacks, until the next change", async () => {
     const message = 'Open your bank app and approve "Meld" under Connected apps.';
     const delivery = await sim.setStatus('conn_a', 'DEGRADED', 'INSTITUTION_ACTION_REQUIRED', { institutionMessage: message });
-    expect(delivery.payload.institutionMessage).toBe(message);
-    expect(receiver.received[0]!.json.payload.institutionMessage).toBe(message);
-    expect(sim.getConnection('conn_a')?.institutionMessage).toBe(message);
-    const next = await sim.setStatus('conn_a', 'ACTIVE', null);
-    expect(next.payload).not.toHaveProperty('institutionMessage');
+    expect(delivery.payload).not.toHaveProperty('institutionMessage');
+    expect(delivery.payload.serviceProviderDetails).toMatchObject({ serviceProvider: 'PLAID', error: { error_code: 'USER_SETUP_REQUIRED', display_message: message } });
+    expect(receiver.received[0]!.json.payload).toMatchObject({ serviceProviderDetails: { error: { display_message: message } } });
     expect(sim.getConnection('conn_a')).not.toHaveProperty('institutionMessage');
+    expect(sim.getConnection('conn_a')?.serviceProviderDetails).toMatchObject({ error: { display_message: message } });
+    // The host backend reads it back with the kit's reader.
+    expect(readInstitutionMessage(sim.getConnection('conn_a')?.serviceProviderDetails)).toBe(message);
+    const next = await sim.setStatus('conn_a', 'ACTIVE', null);
+    expect(next.payload.serviceProviderDetails).not.toHaveProperty('error');
+    expect(readInstitutionMessage(sim.getConnection('conn_a')?.serviceProviderDetails)).toBeUndefined();
+  });
+
+  it('given ACTIVE + NEW_ACCOUNTS_AVAILABLE or CUSTOMER_ACTION_REQUIRED, should also send the event the guides list for it', async () => {
+    await sim.setStatus('conn_a', 'ACTIVE', 'NEW_ACCOUNTS_AVAILABLE');
+    await sim.setStatus('conn_a', 'CUSTOMER_ACTION_REQUIRED', null);
+    await sim.settled();
+    expect(receiver.received.map((w) => w.json.eventType)).toEqual([
+      'BANK_LINKING_CONNECTION_STATUS_CHANGE',
+      'BANK_LINKING_NEW_ACCOUNTS_AVAILABLE',
+      'BANK_LINKING_CONNECTION_STATUS_CHANGE',
+      'BANK_LINKING_CUSTOMER_ACTION_REQUIRED',
+    ]);
+    // Their payloads are undocumented: the simulator sends only the connection's ids.
+    expect(receiver.received[3]!.json.payload).toEqual({ customerId: expect.any(String), externalCustomerId: 'user_1', connectionId: 'conn_a', institutionId: 'ins_a' });
   });
 });
 

@@ -101,10 +101,11 @@ describe('the control API', () => {
       institutionMessage: 'Approve access in your bank app.',
     });
     expect(answer.status).toBe(200);
-    expect(answer.json.connection).toMatchObject({ status: 'DEGRADED', statusReason: 'INSTITUTION_ACTION_REQUIRED', institutionMessage: 'Approve access in your bank app.' });
+    expect(answer.json.connection).toMatchObject({ status: 'DEGRADED', statusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: { error: { display_message: 'Approve access in your bank app.' } } });
     expect(answer.json.webhook).toMatchObject({ state: 'delivered', status: 200, eventType: 'BANK_LINKING_CONNECTION_STATUS_CHANGE' });
     const [webhook] = receiver.received;
-    expect(webhook!.json.payload).toMatchObject({ connectionId: 'conn_2', newStatus: 'DEGRADED', institutionMessage: 'Approve access in your bank app.' });
+    expect(webhook!.json.payload).toMatchObject({ connectionId: 'conn_2', newStatus: 'DEGRADED', serviceProviderDetails: { error: { display_message: 'Approve access in your bank app.' } } });
+    expect(webhook!.json.payload).not.toHaveProperty('institutionMessage');
     expect(await verifyMeldWebhook({ secret: sim.webhookSecret, url: receiver.url, rawBody: webhook!.rawBody, headers: webhook!.headers })).toBe(true);
     // A null reason, and no reason (the status's default).
     expect((await control(sim, 'POST', '/connections/conn_2/status', { status: 'ACTIVE', statusReason: null })).json.connection).toMatchObject({ statusReason: null });

@@ -128,10 +128,14 @@ describe('createMeldSimulator', () => {
       ],
     });
     const [first, second, third] = sim.listConnections();
-    expect(first).toMatchObject({ id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), status: 'ACTIVE', statusReason: null, institutionName: 'First Simulated Bank', products: ['BALANCES', 'TRANSACTIONS'] });
+    expect(first).toMatchObject({ id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), status: 'ACTIVE', statusReason: null, institutionName: 'First Simulated Bank', products: ['TRANSACTIONS', 'IDENTIFIERS', 'BALANCES', 'OWNERS'] });
+    expect(first!.serviceProviderDetails).toEqual({ serviceProvider: 'PLAID', serviceProviderConnectionId: expect.any(String) });
     expect(first!.successfullyAggregatedAt).toBe(first!.createdAt);
     expect(second).toMatchObject({ status: 'IN_PROGRESS', statusReason: null, successfullyAggregatedAt: null, customerId: first!.customerId });
-    expect(third).toMatchObject({ status: 'DEGRADED', statusReason: 'INSTITUTION_CURRENTLY_UNAVAILABLE', institutionId: 'ins_lakeside_bank', institutionMessage: 'Approve it.', products: ['OWNERS'], successfullyAggregatedAt: null });
+    expect(third).toMatchObject({ status: 'DEGRADED', statusReason: 'INSTITUTION_CURRENTLY_UNAVAILABLE', institutionId: 'ins_lakeside_bank', products: ['OWNERS'], successfullyAggregatedAt: null });
+    // The bank's message sits where a provider puts it, not in a field Meld lacks.
+    expect(third).not.toHaveProperty('institutionMessage');
+    expect(third!.serviceProviderDetails).toMatchObject({ serviceProvider: 'PLAID', error: { display_message: 'Approve it.' } });
     expect(third!.customerId).not.toBe(first!.customerId);
   });
 

@@ -25,7 +25,6 @@ let bus: MemoryEventBus;
 let reconnect: ReconnectHandler;
 let webhook: (request: Request) => Promise<Response>;
 let streams: SseClient[] = [];
-let institutionMessages: Map<string, string>;
 let webhookErrors: unknown[];
 let webhookUrl: string;
 
@@ -77,24 +76,13 @@ beforeAll(async () => {
     bus,
     repairRateLimit: false,
     events: { heartbeatMs: 60_000 },
-    // The bank's message, stored from the webhook (the simulator also returns it on the connection).
-    enrichConnection: (connection) => {
-      const message = institutionMessages.get(connection.id) ?? (typeof connection.institutionMessage === 'string' ? connection.institutionMessage : undefined);
-      return message ? { institutionMessage: message } : undefined;
-    },
+    // No enrichConnection: the bank's message is read from Meld's serviceProviderDetails by default.
   });
   webhook = createWebhookHandler({
     secret: sim.webhookSecret,
     url: webhookUrl,
     bus,
     meld,
-    // The simulator puts the message in the STATUS_CHANGE payload (its own extension).
-    enrich: (event) => {
-      const message = event.payload.institutionMessage;
-      if (typeof message !== 'string') return undefined;
-      institutionMessages.set(String(event.payload.connectionId), message);
-      return { institutionMessage: message };
-    },
     onError: (error) => webhookErrors.push(error),
   });
 });
@@ -110,7 +98,6 @@ beforeEach(() => {
   streams = [];
   sim.reset();
   sim.setWebhookUrl(webhookUrl);
-  institutionMessages = new Map();
   webhookErrors = [];
 });
 
@@ -118,7 +105,7 @@ describe('simulator -> createWebhookHandler -> createReconnectHandler', () => {
   it("repair through the host handler should return the simulator's widgetUrl, which the kit accepts with allowedHosts", async () => {
     const session = await kit().repairConnection('conn_login');
     expect(session).toEqual({ connectionId: 'conn_login', connectToken: expect.stringMatching(/^ct_/), widgetUrl: expect.any(String), institutionId: 'ins_harbor_credit_union' });
-    expect(session.widgetUrl.startsWith(`${sim.widgetOrigin}/widget?token=`)).toBe(true);
+    expect(session.widgetUrl.startsWith(`${sim.widgetOrigin}/?connectToken=`)).toBe(true);
     expect(validateWidgetUrl(session.widgetUrl, { allowedHosts: [new URL(sim.widgetOrigin).host] }).origin).toBe(sim.widgetOrigin);
     expect(sim.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       'GET /bank-linking/connections/conn_login 200', // the ownership check
@@ -140,24 +127,63 @@ describe('simulator -> createWebhookHandler -> createReconnectHandler', () => {
     });
     expect(await kit().getConnection('conn_login')).toMatchObject({ status: 'ACTIVE', statusReason: null });
     await sim.settled();
-    // Both webhooks were accepted (200); only the status change is pushed; nothing reached the other customer.
+    // Every webhook was accepted (200); the status change and the freshness are pushed; nothing reached the other customer.
     expect(sim.webhooks().map((w) => [w.eventType, w.status])).toEqual([
       ['BANK_LINKING_CONNECTION_STATUS_CHANGE', 200],
       ['BANK_LINKING_CONNECTION_COMPLETED', 200],
+      ['BANK_LINKING_ACCOUNTS_UPDATING', 200],
+      ['BANK_LINKING_ACCOUNTS_UPDATED', 200],
     ]);
-    expect(data(stream)).toHaveLength(1);
+    await stream.waitFor((e) => e.data.includes('ACCOUNTS_UPDATED'));
+    expect(data(stream).map((e) => e.eventType)).toEqual(['BANK_LINKING_CONNECTION_STATUS_CHANGE', 'BANK_LINKING_ACCOUNTS_UPDATED']);
+    expect(data(stream)[1]!.payload).toEqual({ connectionId: 'conn_login', successfullyAggregatedAt: sim.getConnection('conn_login')!.successfullyAggregatedAt });
     expect(other.events).toHaveLength(0);
     expect(webhookErrors).toEqual([]);
   });
 
-  it('setStatus should reach the /events stream, with the bank\'s message through enrich, and the connection answer carries it', async () => {
+  it("setStatus should reach the /events stream with the bank's message read from serviceProviderDetails, and the connection answer carries it", async () => {
     const stream = await events();
     const message = 'Open the Harbor app and approve data sharing, then come back.';
     const delivery = await sim.setStatus('conn_active', 'DEGRADED', 'INSTITUTION_ACTION_REQUIRED', { institutionMessage: message });
     expect(delivery).toMatchObject({ state: 'delivered', status: 200 });
     const event = await stream.waitFor((e) => e.data.includes('conn_active'));
     expect(JSON.parse(event.data).payload).toMatchObject({ connectionId: 'conn_active', newStatus: 'DEGRADED', newStatusReason: 'INSTITUTION_ACTION_REQUIRED', institutionMessage: message });
-    expect(await kit().getConnection('conn_active')).toMatchObject({ status: 'DEGRADED', institutionMessage: message });
+    const read = await kit().getConnection('conn_active');
+    expect(read).toMatchObject({ status: 'DEGRADED', institutionMessage: message });
+    // The provider's internals stay on the server: the browser gets the provider's name only.
+    expect(read.serviceProviderDetails).toEqual({ serviceProvider: 'PLAID' });
+    expect((await kit().listConnections()).find((c) => c.id === 'conn_active')).toMatchObject({ institutionMessage: message });
+  });
+
+  it('CUSTOMER_ACTION_REQUIRED (no documented payload): the handler reads the connection and the stream gets its status', async () => {
+    const stream = await events();
+    await sim.setStatus('conn_active', 'CUSTOMER_ACTION_REQUIRED', null);
+    const event = await stream.waitFor((e) => e.data.includes('BANK_LINKING_CUSTOMER_ACTION_REQUIRED'));
+    expect(JSON.parse(event.data)).toMatchObject({
+      eventType: 'BANK_LINKING_CUSTOMER_ACTION_REQUIRED',
+      payload: { connectionId: 'conn_active', newStatus: 'CUSTOMER_ACTION_REQUIRED', newStatusReason: null },
+    });
+    // The re-read is the ownership-free GET the handler makes with Meld's key.
+    expect(sim.requests().filter((r) => r.path === '/bank-linking/connections/conn_active' && r.method === 'GET').length).toBeGreaterThanOrEqual(1);
+    expect(webhookErrors).toEqual([]);
+  });
+
+  it('NEW_ACCOUNTS_AVAILABLE: the stream gets the connection as Meld reads it now', async () => {
+    const stream = await events();
+    await sim.setStatus('conn_active', 'ACTIVE', 'NEW_ACCOUNTS_AVAILABLE');
+    const event = await stream.waitFor((e) => e.data.includes('BANK_LINKING_NEW_ACCOUNTS_AVAILABLE'));
+    expect(JSON.parse(event.data).payload).toMatchObject({ connectionId: 'conn_active', newStatus: 'ACTIVE', newStatusReason: 'NEW_ACCOUNTS_AVAILABLE' });
+  });
+
+  it('a refresh through the host: ACCOUNTS_UPDATED moves "last updated" on the stream', async () => {
+    const stream = await events();
+    const before = sim.getConnection('conn_active')!.successfullyAggregatedAt!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await kit().refreshConnection('conn_active');
+    const event = await stream.waitFor((e) => e.data.includes('BANK_LINKING_ACCOUNTS_UPDATED'));
+    const at = JSON.parse(event.data).payload.successfullyAggregatedAt as string;
+    expect(Date.parse(at)).toBeGreaterThan(Date.parse(before));
+    expect((await kit().getConnection('conn_active')).successfullyAggregatedAt).toBe(at);
   });
 
   it('provider-failure: the stream says RECONNECT_REQUIRED with the new reason', async () => {

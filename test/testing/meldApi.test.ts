@@ -118,12 +118,54 @@ describe('GET /bank-linking/connections', () => {
     expect((broken.json.connections as Array<{ id: string }>).map((c) => c.id)).toEqual(['conn_login', 'conn_other']);
   });
 
-  it('should page with limit and the after cursor (the last id of the previous page)', async () => {
+  it("should page with limit and the after cursor: the last listed connection's key", async () => {
     const first = await meldCall(sim, 'GET', '/bank-linking/connections?limit=3');
     expect(first.json).toMatchObject({ count: 3, remaining: 1 });
-    const second = await meldCall(sim, 'GET', '/bank-linking/connections?limit=3&after=conn_expired');
+    const listed = first.json.connections as Array<{ id: string; key: string }>;
+    expect(listed.every((c) => typeof c.key === 'string' && c.key !== c.id)).toBe(true);
+    const second = await meldCall(sim, 'GET', `/bank-linking/connections?limit=3&after=${listed[2]!.key}`);
     expect(second.json).toMatchObject({ count: 1, remaining: 0 });
     expect((second.json.connections as Array<{ id: string }>)[0]!.id).toBe('conn_other');
+    // A connection read on its own has no key: the key is its position in a list.
+    expect((await meldCall(sim, 'GET', '/bank-linking/connections/conn_ok')).json).not.toHaveProperty('key');
+  });
+
+  it('should page backwards with before: the connections just before the key, remaining counting what lies before them', async () => {
+    const all = (await meldCall(sim, 'GET', '/bank-linking/connections')).json.connections as Array<{ id: string; key: string }>;
+    const page = await meldCall(sim, 'GET', `/bank-linking/connections?limit=2&before=${all[3]!.key}`);
+    expect(page.json).toMatchObject({ count: 2, remaining: 1 });
+    expect((page.json.connections as Array<{ id: string }>).map((c) => c.id)).toEqual(['conn_ok', 'conn_expired']);
+  });
+
+  it('should default to 10 per page, as Meld does', async () => {
+    sim.reset(Array.from({ length: 12 }, (_, i) => ({ id: `conn_${i}`, externalCustomerId: 'many' })));
+    expect((await meldCall(sim, 'GET', '/bank-linking/connections')).json).toMatchObject({ count: 10, remaining: 2 });
+  });
+
+  it('given before and after together, or a malformed date, should answer 400', async () => {
+    const all = (await meldCall(sim, 'GET', '/bank-linking/connections')).json.connections as Array<{ key: string }>;
+    expect((await meldCall(sim, 'GET', `/bank-linking/connections?before=${all[2]!.key}&after=${all[0]!.key}`)).status).toBe(400);
+    expect((await meldCall(sim, 'GET', '/bank-linking/connections?startDate=2026-13-45')).status).toBe(400);
+    expect((await meldCall(sim, 'GET', '/bank-linking/connections?endDate=yesterday')).status).toBe(400);
+  });
+
+  it('should filter by customerId, institutionId (over institutionName), institutionName, serviceProviders and the creation dates', async () => {
+    sim.reset([
+      { id: 'a', externalCustomerId: 'u1', institutionName: 'Harbor Credit Union', createdAt: '2026-03-01T10:00:00Z' },
+      { id: 'b', externalCustomerId: 'u1', institutionName: 'Northwind Savings', createdAt: '2026-03-02T23:59:59Z', serviceProviderDetails: { serviceProvider: 'MX' } },
+      { id: 'c', externalCustomerId: 'u2', institutionName: 'Harbor Credit Union', createdAt: '2026-03-03T00:00:00Z' },
+    ]);
+    const ids = async (query: string) => ((await meldCall(sim, 'GET', `/bank-linking/connections?${query}`)).json.connections as Array<{ id: string }>).map((c) => c.id);
+    const u1 = sim.getConnection('a')!.customerId!;
+    expect(await ids(`customerId=${u1}`)).toEqual(['a', 'b']);
+    expect(await ids('institutionId=ins_harbor_credit_union')).toEqual(['a', 'c']);
+    expect(await ids('institutionName=northwind%20savings')).toEqual(['b']);
+    expect(await ids('institutionId=ins_harbor_credit_union&institutionName=Northwind%20Savings')).toEqual(['a', 'c']);
+    expect(await ids('serviceProviders=MX')).toEqual(['b']);
+    expect(await ids('serviceProviders=PLAID,MX')).toEqual(['a', 'b', 'c']);
+    expect(await ids('startDate=2026-03-02')).toEqual(['b', 'c']);
+    expect(await ids('endDate=2026-03-02')).toEqual(['a', 'b']);
+    expect(await ids('startDate=2026-03-02&endDate=2026-03-02')).toEqual(['b']);
   });
 
   it.each(['0', '101', '2.5', 'ten'])('given limit=%s, should answer 400', async (limit) => {
@@ -132,8 +174,10 @@ describe('GET /bank-linking/connections', () => {
     expectEnvelope(answer.json, 'INVALID_REQUEST');
   });
 
-  it('given an after cursor that is no connection, should answer 400', async () => {
+  it("given a cursor that is no key (a connection's id, or anything else), should answer 400 as live Meld does", async () => {
     expect((await meldCall(sim, 'GET', '/bank-linking/connections?after=nope')).status).toBe(400);
+    expect((await meldCall(sim, 'GET', '/bank-linking/connections?after=conn_ok')).status).toBe(400);
+    expect((await meldCall(sim, 'GET', '/bank-linking/connections?before=conn_ok')).status).toBe(400);
   });
 
   it('given 230 connections, should let createMeldClient follow every page', async () => {
@@ -141,7 +185,12 @@ describe('GET /bank-linking/connections', () => {
     const all = await client().listAllConnections({ externalCustomerId: 'many' });
     expect(all).toHaveLength(230);
     expect(new Set(all.map((c) => c.id)).size).toBe(230);
-    expect(sim.requests().filter((r) => r.path === '/bank-linking/connections').map((r) => r.query.limit)).toEqual(['100', '100', '100']);
+    const lists = sim.requests().filter((r) => r.path === '/bank-linking/connections');
+    expect(lists.map((r) => r.query.limit)).toEqual(['100', '100', '100']);
+    expect(lists.map((r) => r.status)).toEqual([200, 200, 200]);
+    // And back again from the last one, in list order.
+    const backwards = await client().listAllConnections({ externalCustomerId: 'many', before: all.at(-1)!.key, pageSize: 50 });
+    expect(backwards.map((c) => c.id)).toEqual(all.slice(0, 229).map((c) => c.id));
   });
 });
 
@@ -157,10 +206,15 @@ describe('GET /bank-linking/connections/{id}', () => {
       institutionName: 'Harbor Credit Union',
       status: 'RECONNECT_REQUIRED',
       statusReason: 'LOGIN_REQUIRED',
-      products: ['BALANCES', 'TRANSACTIONS'],
+      products: ['TRANSACTIONS', 'IDENTIFIERS', 'BALANCES', 'OWNERS'],
       optionalProducts: [],
       regions: ['US'],
-      serviceProviderDetails: { serviceProvider: 'SIMULATOR' },
+      // A Plaid connection, with Plaid's error object as in Meld's STATUS_CHANGE example.
+      serviceProviderDetails: {
+        serviceProvider: 'PLAID',
+        serviceProviderConnectionId: expect.any(String),
+        error: expect.objectContaining({ error_type: 'ITEM_ERROR', error_code: 'ITEM_LOGIN_REQUIRED', display_message: null }),
+      },
       createdAt: expect.any(String),
       successfullyAggregatedAt: expect.any(String),
       duplicateConnectionIds: null,
@@ -189,7 +243,7 @@ describe('POST /bank-linking/connect/repair', () => {
   it('should answer 201 { id, connectToken, institutionId, widgetUrl } with the widget on its own origin', async () => {
     const session = await client().repairConnection('conn_login');
     expect(session).toEqual({ id: 'conn_login', connectToken: expect.stringMatching(/^ct_/), institutionId: 'ins_harbor_credit_union', widgetUrl: expect.any(String) });
-    expect(session.widgetUrl).toBe(`${sim.widgetOrigin}/widget?token=${session.connectToken}`);
+    expect(session.widgetUrl).toBe(`${sim.widgetOrigin}/?connectToken=${session.connectToken}`);
     expect(new URL(session.widgetUrl!).origin).not.toBe(new URL(sim.url).origin);
     // What a host passes to the kit's widget allowedHosts.
     expect(() => validateWidgetUrl(session.widgetUrl, { allowedHosts: [new URL(sim.widgetOrigin).host] })).not.toThrow();
@@ -229,10 +283,19 @@ describe('POST /bank-linking/connect/start', () => {
       connectToken: expect.stringMatching(/^ct_/),
       customerId: expect.stringMatching(/^cus_/),
       externalCustomerId: 'user_9',
-      widgetUrl: `${sim.widgetOrigin}/widget?token=${session.connectToken}`,
+      widgetUrl: `${sim.widgetOrigin}/?connectToken=${session.connectToken}`,
     });
     expect(sim.getConnection(session.id)).toMatchObject({ status: 'IN_PROGRESS', statusReason: null, externalCustomerId: 'user_9', products: ['BALANCES', 'INVESTMENT_HOLDINGS'], successfullyAggregatedAt: null });
     expect(sim.getConnection(session.id)?.institutionId).toBeUndefined();
+  });
+
+  it("given no products, should use Meld's default: TRANSACTIONS, IDENTIFIERS, BALANCES, OWNERS", async () => {
+    const session = await client().startConnection({ externalCustomerId: 'user_9' });
+    expect(sim.getConnection(session.id)).toMatchObject({ products: ['TRANSACTIONS', 'IDENTIFIERS', 'BALANCES', 'OWNERS'], optionalProducts: [] });
+    const optionalOnly = await client().startConnection({ externalCustomerId: 'user_9', products: [], optionalProducts: ['INVESTMENT_HOLDINGS'] });
+    expect(sim.getConnection(optionalOnly.id)).toMatchObject({ products: [], optionalProducts: ['INVESTMENT_HOLDINGS'] });
+    const neither = await meldCall(sim, 'POST', '/bank-linking/connect/start', { externalCustomerId: 'u', products: [], optionalProducts: [] });
+    expect(neither.status).toBe(400);
   });
 
   it('given no externalCustomerId or an unknown product, should answer 400', async () => {
@@ -277,12 +340,37 @@ describe('POST /bank-linking/connections/{id}/refresh', () => {
     expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_nope/refresh', {})).status).toBe(404);
   });
 
-  it('given PARTIALLY_ACTIVE + INACTIVE_DUPLICATE, should promote it to ACTIVE and send STATUS_CHANGE', async () => {
+  it('given an inactive duplicate, should promote it: it takes the active one\'s status, which becomes PARTIALLY_ACTIVE / INACTIVE_DUPLICATE', async () => {
+    sim.addConnection({ id: 'conn_main', externalCustomerId: 'user_1', status: 'DEGRADED', statusReason: 'INSTITUTION_CURRENTLY_UNAVAILABLE', duplicateConnectionIds: ['conn_dup'], activeDuplicateConnectionId: 'conn_main' });
+    sim.addConnection({ id: 'conn_dup', externalCustomerId: 'user_1', status: 'PARTIALLY_ACTIVE', statusReason: 'INACTIVE_DUPLICATE', duplicateConnectionIds: ['conn_main'], activeDuplicateConnectionId: 'conn_main' });
+    await client().refreshConnection('conn_dup');
+    await sim.settled();
+    expect(sim.getConnection('conn_dup')).toMatchObject({ status: 'DEGRADED', statusReason: 'INSTITUTION_CURRENTLY_UNAVAILABLE', activeDuplicateConnectionId: 'conn_dup' });
+    expect(sim.getConnection('conn_main')).toMatchObject({ status: 'PARTIALLY_ACTIVE', statusReason: 'INACTIVE_DUPLICATE', activeDuplicateConnectionId: 'conn_dup' });
+    const changes = receiver.received.filter((w) => w.json.eventType === 'BANK_LINKING_CONNECTION_STATUS_CHANGE').map((w) => w.json.payload);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ connectionId: 'conn_main', oldStatus: 'DEGRADED', newStatus: 'PARTIALLY_ACTIVE', newStatusReason: 'INACTIVE_DUPLICATE', activeDuplicateConnectionId: 'conn_dup' }),
+        expect.objectContaining({ connectionId: 'conn_dup', oldStatusReason: 'INACTIVE_DUPLICATE', newStatus: 'DEGRADED', activeDuplicateConnectionId: 'conn_dup' }),
+      ]),
+    );
+  });
+
+  it('given an inactive duplicate whose active one is unknown, should promote it to ACTIVE', async () => {
     sim.addConnection({ id: 'conn_dup', externalCustomerId: 'user_1', status: 'PARTIALLY_ACTIVE', statusReason: 'INACTIVE_DUPLICATE' });
     await client().refreshConnection('conn_dup');
-    await receiver.waitFor(1);
-    expect(sim.getConnection('conn_dup')).toMatchObject({ status: 'ACTIVE', statusReason: null });
-    expect(receiver.received[0]!.json.payload).toMatchObject({ connectionId: 'conn_dup', oldStatusReason: 'INACTIVE_DUPLICATE', newStatus: 'ACTIVE' });
+    await sim.settled();
+    expect(sim.getConnection('conn_dup')).toMatchObject({ status: 'ACTIVE', statusReason: null, activeDuplicateConnectionId: 'conn_dup' });
+  });
+
+  it('given an accepted refresh, should send ACCOUNTS_UPDATING then ACCOUNTS_UPDATED with the 202\'s requestId and the new successfullyAggregatedAt', async () => {
+    const { requestId } = await client().refreshConnection('conn_ok');
+    await sim.settled();
+    const [updating, updated] = receiver.received.map((w) => w.json);
+    expect(updating).toMatchObject({ eventType: 'BANK_LINKING_ACCOUNTS_UPDATING', payload: { connectionId: 'conn_ok', requestId, financialAccounts: [expect.objectContaining({ newAccount: false }), expect.anything()] } });
+    expect(updated).toMatchObject({ eventType: 'BANK_LINKING_ACCOUNTS_UPDATED', payload: { connectionId: 'conn_ok', requestId, successfullyAggregatedAt: sim.getConnection('conn_ok')!.successfullyAggregatedAt } });
+    // The guide: TRANSACTIONS never appears in ACCOUNTS_UPDATED's products.
+    expect(JSON.stringify(updated!.payload)).not.toContain('"TRANSACTIONS"');
   });
 
   it('given scriptRefresh, should change the status after the 202 and send the webhook', async () => {
@@ -292,34 +380,53 @@ describe('POST /bank-linking/connections/{id}/refresh', () => {
     expect(sim.getConnection('conn_bank')?.status).toBe('DEGRADED');
     await receiver.waitFor(1);
     expect(sim.getConnection('conn_bank')?.status).toBe('ACTIVE');
-    // Used once.
+    // Used once: the next refresh only aggregates (ACCOUNTS_UPDATING / UPDATED), with no status change.
     await client().refreshConnection('conn_bank');
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(receiver.received).toHaveLength(1);
+    await sim.settled();
+    expect(receiver.received.map((w) => w.json.eventType)).toEqual([
+      'BANK_LINKING_CONNECTION_STATUS_CHANGE',
+      'BANK_LINKING_ACCOUNTS_UPDATING',
+      'BANK_LINKING_ACCOUNTS_UPDATED',
+    ]);
   });
 });
 
 describe('POST /bank-linking/connections/{id}/update', () => {
   it('should answer 202 and add the products as optionalProducts', async () => {
-    expect((await client().updateConnectionProducts('conn_ok', ['INVESTMENT_HOLDINGS', 'BALANCES'])).requestId).toEqual(expect.any(String));
+    expect((await client().updateConnectionProducts('conn_ok', ['INVESTMENT_HOLDINGS'])).requestId).toEqual(expect.any(String));
     expect(sim.getConnection('conn_ok')?.optionalProducts).toEqual(['INVESTMENT_HOLDINGS']);
+  });
+
+  it('given a product already on the connection (required or optional), should answer 400 and change nothing', async () => {
+    const present = await meldCall(sim, 'POST', '/bank-linking/connections/conn_ok/update', { products: ['INVESTMENT_HOLDINGS', 'BALANCES'] });
+    expect(present.status).toBe(400);
+    expectEnvelope(present.json, 'PRODUCTS_ALREADY_PRESENT');
+    expect(present.json.message).toContain('BALANCES');
+    expect(sim.getConnection('conn_ok')?.optionalProducts).toEqual([]);
+    await client().updateConnectionProducts('conn_ok', ['INVESTMENT_HOLDINGS']);
+    expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_ok/update', { products: ['INVESTMENT_HOLDINGS'] })).status).toBe(400);
   });
 
   it('given no products or an unknown one, should answer 400; an unknown id, 404; a deleted connection, 409', async () => {
     expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_ok/update', {})).status).toBe(400);
     expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_ok/update', { products: ['CRYPTO'] })).status).toBe(400);
-    expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_nope/update', { products: ['BALANCES'] })).status).toBe(404);
-    expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_expired/update', { products: ['BALANCES'] })).status).toBe(409);
+    expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_nope/update', { products: ['INVESTMENT_HOLDINGS'] })).status).toBe(404);
+    expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_expired/update', { products: ['INVESTMENT_HOLDINGS'] })).status).toBe(409);
   });
 });
 
 describe('DELETE /bank-linking/connections/{id}', () => {
-  it('should answer 204, mark it DELETED, send a signed CONNECTION_DELETED, and answer 409 the second time', async () => {
+  it('should answer 204, mark it DELETED, send a signed CONNECTION_DELETED then ACCOUNTS_REMOVED, and answer 409 the second time', async () => {
     await client().deleteConnection('conn_ok');
     expect(sim.getConnection('conn_ok')).toMatchObject({ status: 'DELETED', statusReason: null });
-    await receiver.waitFor(1);
-    const [webhook] = receiver.received;
+    await receiver.waitFor(2);
+    const [webhook, removed] = receiver.received;
     expect(webhook!.json.eventType).toBe('BANK_LINKING_CONNECTION_DELETED');
+    expect(removed!.json).toMatchObject({
+      eventType: 'BANK_LINKING_ACCOUNTS_REMOVED',
+      payload: { connectionId: 'conn_ok', financialAccounts: [{ id: expect.any(String) }, { id: expect.any(String) }], serviceProviderDetails: { serviceProvider: 'PLAID' } },
+    });
     expect(webhook!.json.payload).toMatchObject({ connectionId: 'conn_ok', externalCustomerId: 'user_1', customerId: expect.any(String) });
     expect(await verifyMeldWebhook({ secret: sim.webhookSecret, url: receiver.url, rawBody: webhook!.rawBody, headers: webhook!.headers })).toBe(true);
     const again = await meldCall(sim, 'DELETE', '/bank-linking/connections/conn_ok');

@@ -95,7 +95,7 @@ describe('the widget page', () => {
   });
 
   it('given an unknown token, should answer 404 with a page that posts an error', async () => {
-    const { status, html } = await page(`${sim.widgetOrigin}/widget?token=ct_nope`);
+    const { status, html } = await page(`${sim.widgetOrigin}/?connectToken=ct_nope`);
     expect(status).toBe(404);
     expect(html).toContain('lang="en"');
     const config = pageConfig(html);
@@ -125,7 +125,7 @@ describe('the widget page', () => {
 });
 
 describe('scripted behaviours (what "Sign in" does)', () => {
-  it("'ok' (the default): posts connect_complete, the connection becomes ACTIVE, STATUS_CHANGE then CONNECTION_COMPLETED", async () => {
+  it("'ok' (the default): posts connect_complete, the connection becomes ACTIVE, STATUS_CHANGE, CONNECTION_COMPLETED, then ACCOUNTS_UPDATING / UPDATED", async () => {
     const { token } = await repairSession(sim, 'conn_login');
     const answer = await signIn(sim, token);
     expect(answer.status).toBe(200);
@@ -135,16 +135,28 @@ describe('scripted behaviours (what "Sign in" does)', () => {
       metadata: { institutionId: 'ins_harbor_credit_union', institutionName: 'Harbor Credit Union', accountCount: 2, accounts: expect.any(Array) },
     });
     expect(sim.getConnection('conn_login')).toMatchObject({ status: 'ACTIVE', statusReason: null });
-    await receiver.waitFor(2);
-    expect(eventTypes()).toEqual(['CONNECTION_STATUS_CHANGE', 'CONNECTION_COMPLETED']);
+    await receiver.waitFor(4);
+    expect(eventTypes()).toEqual(['CONNECTION_STATUS_CHANGE', 'CONNECTION_COMPLETED', 'ACCOUNTS_UPDATING', 'ACCOUNTS_UPDATED']);
     expect(receiver.received[0]!.json.payload).toMatchObject({ connectionId: 'conn_login', oldStatus: 'RECONNECT_REQUIRED', oldStatusReason: 'LOGIN_REQUIRED', newStatus: 'ACTIVE', newStatusReason: null });
-    expect(receiver.received[1]!.json.payload).toMatchObject({ connectionId: 'conn_login', externalCustomerId: 'user_1', institutionId: 'ins_harbor_credit_union' });
+    // The guide's CONNECTION_COMPLETED: requestId and the provider, no status.
+    expect(receiver.received[1]!.json.payload).toEqual({
+      requestId: expect.any(String),
+      customerId: expect.any(String),
+      externalCustomerId: 'user_1',
+      connectionId: 'conn_login',
+      institutionId: 'ins_harbor_credit_union',
+      institutionName: 'Harbor Credit Union',
+      serviceProviderDetails: { serviceProvider: 'PLAID', serviceProviderConnectionId: expect.any(String) },
+    });
+    // A repair finds the accounts it had: none is new.
+    const accounts = (receiver.received[2]!.json.payload as { financialAccounts: Array<{ newAccount: boolean }> }).financialAccounts;
+    expect(accounts.map((a) => a.newAccount)).toEqual([false, false]);
     for (const webhook of receiver.received) {
       expect(await verifyMeldWebhook({ secret: sim.webhookSecret, url: receiver.url, rawBody: webhook.rawBody, headers: webhook.headers })).toBe(true);
     }
     // The session is spent.
     expect((await signIn(sim, token)).status).toBe(410);
-    expect((await page(`${sim.widgetOrigin}/widget?token=${token}`)).status).toBe(410);
+    expect((await page(`${sim.widgetOrigin}/?connectToken=${token}`)).status).toBe(410);
   });
 
   it("'ok' on ACTIVE + ACCESS_EXPIRING_SOON: clears the reason", async () => {
@@ -201,9 +213,9 @@ describe('scripted behaviours (what "Sign in" does)', () => {
     expect(parseWidgetMessage(answer.json.post)?.eventName).toBe('connect_complete');
     expect(sim.getConnection('conn_login')?.status).toBe('ACTIVE');
     expect(sim.webhooks()[0]!.state).toBe('pending');
-    await receiver.waitFor(2);
+    await receiver.waitFor(4);
     expect(receiver.received[0]!.at - started).toBeGreaterThanOrEqual(280);
-    expect(eventTypes()).toEqual(['CONNECTION_STATUS_CHANGE', 'CONNECTION_COMPLETED']);
+    expect(eventTypes()).toEqual(['CONNECTION_STATUS_CHANGE', 'CONNECTION_COMPLETED', 'ACCOUNTS_UPDATING', 'ACCOUNTS_UPDATED']);
   });
 
   it("'slow-webhook' with holdStatus: the API keeps the old status until the webhook leaves", async () => {
@@ -213,7 +225,7 @@ describe('scripted behaviours (what "Sign in" does)', () => {
     expect(sim.getConnection('conn_login')?.status).toBe('RECONNECT_REQUIRED');
     await receiver.waitFor(1);
     expect(sim.getConnection('conn_login')?.status).toBe('ACTIVE');
-    await receiver.waitFor(2);
+    await receiver.waitFor(4);
   });
 
   it("'slow-webhook' defaults to 3000 ms", async () => {
@@ -221,7 +233,7 @@ describe('scripted behaviours (what "Sign in" does)', () => {
     const { token } = await repairSession(sim, 'conn_login');
     await signIn(sim, token);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sim.webhooks().map((w) => w.state)).toEqual(['pending', 'pending']);
+    expect(sim.webhooks().map((w) => w.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
     sim.reset(); // cancels them
   });
 
@@ -305,7 +317,7 @@ describe('the page’s other buttons and checks', () => {
   it('GET /widget/api/session should describe the session for tools', async () => {
     sim.scriptWidget('conn_login', 'never-answers');
     const { token } = await repairSession(sim, 'conn_login');
-    const response = await fetch(`${sim.widgetOrigin}/widget/api/session?token=${token}`);
+    const response = await fetch(`${sim.widgetOrigin}/widget/api/session?connectToken=${token}`);
     expect(await response.json()).toEqual({
       found: true,
       mode: 'repair',
@@ -316,7 +328,7 @@ describe('the page’s other buttons and checks', () => {
       postInit: false,
       behaviour: 'never-answers',
     });
-    expect((await fetch(`${sim.widgetOrigin}/widget/api/session?token=nope`)).status).toBe(404);
+    expect((await fetch(`${sim.widgetOrigin}/widget/api/session?connectToken=nope`)).status).toBe(404);
   });
 });
 
@@ -329,9 +341,12 @@ describe('a new connection (connect/start)', () => {
     const answer = await signIn(sim, token, { institutionId: 'ins_harbor_credit_union' });
     expect(parseWidgetMessage(answer.json.post)?.metadata).toMatchObject({ institutionId: 'ins_harbor_credit_union', institutionName: 'Harbor Credit Union' });
     expect(sim.getConnection(id)).toMatchObject({ status: 'ACTIVE', statusReason: null, institutionName: 'Harbor Credit Union', successfullyAggregatedAt: expect.any(String) });
-    await receiver.waitFor(2);
-    expect(eventTypes()).toEqual(['CONNECTION_STATUS_CHANGE', 'CONNECTION_COMPLETED']);
+    await receiver.waitFor(4);
+    expect(eventTypes()).toEqual(['CONNECTION_STATUS_CHANGE', 'CONNECTION_COMPLETED', 'ACCOUNTS_UPDATING', 'ACCOUNTS_UPDATED']);
     expect(receiver.received[0]!.json.payload).toMatchObject({ connectionId: id, externalCustomerId: 'user_7', oldStatus: 'IN_PROGRESS', newStatus: 'ACTIVE' });
+    // A new connection's accounts are all new.
+    const accounts = (receiver.received[2]!.json.payload as { financialAccounts: Array<{ newAccount: boolean }> }).financialAccounts;
+    expect(accounts.map((a) => a.newAccount)).toEqual([true, true]);
     await until(() => sim.webhooks().every((w) => w.state === 'delivered'));
   });
 

@@ -85,13 +85,29 @@ export async function startFakeMeld(key = FAKE_KEY): Promise<FakeMeld> {
   function answer(method: string, path: string, query: URLSearchParams, body: unknown): { status: number; body?: unknown } {
     const one = /^\/bank-linking\/connections\/([^/]+)(?:\/(refresh|update))?$/.exec(path);
     if (method === 'GET' && path === '/bank-linking/connections') {
+      // As Meld's OpenAPI: limit 1..100 (default 10); the cursor is a listed connection's `key`
+      // (here `pos_<n>`, deliberately unlike any id), before or after, never both; an id is refused.
       const customer = query.get('externalCustomerId');
-      const limit = Number(query.get('limit') ?? 100);
-      const all = [...connections.values()].filter((c) => customer === null || c.externalCustomerId === customer);
+      const limit = Number(query.get('limit') ?? 10);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(400, 'INVALID_REQUEST', 'limit is 1 to 100');
+      const listed = [...connections.values()].map((c, position) => ({ ...c, key: `pos_${position}` }));
+      const all = listed.filter((c) => customer === null || c.externalCustomerId === customer);
+      const before = query.get('before');
       const after = query.get('after');
-      const start = after ? all.findIndex((c) => c.id === after) + 1 : 0;
-      const page = all.slice(start, start + limit);
-      return { status: 200, body: { count: page.length, remaining: Math.max(0, all.length - start - page.length), connections: page } };
+      if (before !== null && after !== null) return error(400, 'INVALID_REQUEST', 'before and after cannot be used together');
+      const cursor = before ?? after;
+      const position = cursor === null ? undefined : /^pos_(\d+)$/.exec(cursor)?.[1];
+      if (cursor !== null && position === undefined) return error(400, 'INVALID_REQUEST', `${cursor} is not a key`);
+      const at = Number(position);
+      const rank = (c: { key: string }) => Number(c.key.slice(4));
+      if (before !== null) {
+        const earlier = all.filter((c) => rank(c) < at);
+        const page = earlier.slice(Math.max(0, earlier.length - limit));
+        return { status: 200, body: { count: page.length, remaining: earlier.length - page.length, connections: page } };
+      }
+      const later = after === null ? all : all.filter((c) => rank(c) > at);
+      const page = later.slice(0, limit);
+      return { status: 200, body: { count: page.length, remaining: later.length - page.length, connections: page } };
     }
     if (method === 'POST' && path === '/bank-linking/connect/repair') {
       const id = (body as { connectionId?: string } | undefined)?.connectionId ?? '';
