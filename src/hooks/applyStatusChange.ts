@@ -63,7 +63,9 @@ function toChange(input: unknown, eventId: string | undefined): Change | null | 
   const aggregated = payload.successfullyAggregatedAt;
   const aggregatedAt = typeof aggregated === 'string' && aggregated.length <= 40 && !Number.isNaN(Date.parse(aggregated)) ? aggregated : undefined;
   if (freshness) {
-    if (!shortString(payload.connectionId, MAX_ID_LENGTH) || aggregatedAt === undefined) return undefined;
+    // Without a date there is nothing to apply (not malformed: a payload the kit has no use for).
+    if (aggregatedAt === undefined) return null;
+    if (!shortString(payload.connectionId, MAX_ID_LENGTH)) return undefined;
     return { connectionId: payload.connectionId, status: undefined, reason: null, aggregatedAt, payload: {}, eventId, at };
   }
   status ??= payload.newStatus;

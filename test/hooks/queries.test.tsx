@@ -278,10 +278,40 @@ describe('applyStatusChange', () => {
     expect(detail()).toBe(before);
   });
 
-  it('given another webhook type, should ignore it without a warning', () => {
+  it('given another webhook type, or one with nothing to apply, should ignore it without a warning', () => {
     const warn = vi.spyOn(console, 'warn');
-    const { queryClient } = seeded();
+    const { queryClient, detail } = seeded();
+    const before = detail();
+    expect(applyStatusChange(queryClient, { eventType: 'BANK_LINKING_ACCOUNTS_UPDATING', payload: { connectionId: 'c1' } })).toBe(false);
     expect(applyStatusChange(queryClient, { eventType: 'BANK_LINKING_TRANSACTIONS_AGGREGATED', payload: { connectionId: 'c1' } })).toBe(false);
+    // Meld's own CUSTOMER_ACTION_REQUIRED names no status (the server helper adds it).
+    expect(applyStatusChange(queryClient, { eventType: 'BANK_LINKING_CUSTOMER_ACTION_REQUIRED', payload: { connectionId: 'c1' } })).toBe(false);
+    expect(detail()).toBe(before);
     expect(warn).not.toHaveBeenCalled();
   });
+
+  it('given ACCOUNTS_UPDATED or TRANSACTIONS_AGGREGATED, should move only "last updated", and only forwards', () => {
+    const { queryClient, detail, list } = seeded();
+    const fresh = (eventType: string, eventId: string, at: string) => ({ eventType, eventId, timestamp: at, payload: { connectionId: 'c1', successfullyAggregatedAt: at } });
+    expect(applyStatusChange(queryClient, fresh('BANK_LINKING_ACCOUNTS_UPDATED', 'f1', '2030-01-02T00:00:00Z'))).toBe(true);
+    expect(detail()).toMatchObject({ status: 'DEGRADED', statusReason: 'INSTITUTION_ACTION_REQUIRED', institutionMessage: 'Approve access in your bank app.', successfullyAggregatedAt: '2030-01-02T00:00:00Z' });
+    expect(list()?.[0]?.successfullyAggregatedAt).toBe('2030-01-02T00:00:00Z');
+    // An older date does not move it back.
+    applyStatusChange(queryClient, fresh('BANK_LINKING_TRANSACTIONS_AGGREGATED', 'f2', '2030-01-01T00:00:00Z'));
+    expect(detail()?.successfullyAggregatedAt).toBe('2030-01-02T00:00:00Z');
+    // A freshness event never hides a status change that arrives after it with an earlier timestamp.
+    const change = { eventType: 'BANK_LINKING_CONNECTION_STATUS_CHANGE', eventId: 's1', timestamp: '2030-01-01T12:00:00Z', payload: { connectionId: 'c1', newStatus: 'ACTIVE', newStatusReason: null } };
+    expect(applyStatusChange(queryClient, change)).toBe(true);
+    expect(detail()).toMatchObject({ status: 'ACTIVE', successfullyAggregatedAt: '2030-01-02T00:00:00Z' });
+  });
+
+  it.each(['BANK_LINKING_CUSTOMER_ACTION_REQUIRED', 'BANK_LINKING_NEW_ACCOUNTS_AVAILABLE'])(
+    'given %s as the server helper pushes it (the connection re-read), should apply its status',
+    (eventType) => {
+      const { queryClient, detail } = seeded();
+      applyStatusChange(queryClient, { eventType, eventId: `x_${eventType}`, payload: { connectionId: 'c1', newStatus: 'CUSTOMER_ACTION_REQUIRED', newStatusReason: null, successfullyAggregatedAt: '2030-01-03T00:00:00Z' } });
+      expect(detail()).toMatchObject({ status: 'CUSTOMER_ACTION_REQUIRED', statusReason: null, successfullyAggregatedAt: '2030-01-03T00:00:00Z' });
+      expect(detail()?.institutionMessage).toBeUndefined();
+    },
+  );
 });

@@ -347,6 +347,37 @@ describe('createReconnectHandler: routing and input', () => {
   });
 });
 
+describe("createReconnectHandler: the bank's message, read from serviceProviderDetails", () => {
+  const plaid = (display: string | null) => ({
+    serviceProvider: 'PLAID',
+    serviceProviderConnectionId: 'item_1',
+    error: { error_type: 'ITEM_ERROR', error_code: 'USER_SETUP_REQUIRED', error_message: 'developer text: flag 7', display_message: display },
+  });
+
+  it("given DEGRADED + INSTITUTION_ACTION_REQUIRED with Plaid's display_message, should answer it as institutionMessage in get and list, and nothing else of the provider", async () => {
+    meld.connections.set('a1', { ...meld.connections.get('a1')!, status: 'DEGRADED', statusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: plaid('Approve access in\u0000 the Lakeside app.') });
+    const one = await kit('alice').getConnection('a1');
+    expect(one).toMatchObject({ institutionMessage: 'Approve access in the Lakeside app.', serviceProviderDetails: { serviceProvider: 'PLAID' } });
+    expect(JSON.stringify(one)).not.toMatch(/flag 7|item_1|USER_SETUP/);
+    expect((await kit('alice').listConnections()).find((c) => c.id === 'a1')).toMatchObject({ institutionMessage: 'Approve access in the Lakeside app.' });
+  });
+
+  it('given no message (none, null, another shape, another status), should send none: the browser shows its own words', async () => {
+    meld.connections.set('a1', { ...meld.connections.get('a1')!, status: 'DEGRADED', statusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: plaid(null) });
+    meld.connections.set('a2', { ...meld.connections.get('a2')!, status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED', serviceProviderDetails: plaid('Sign in again.') });
+    for (const id of ['a1', 'a2']) expect(await kit('alice').getConnection(id)).not.toHaveProperty('institutionMessage');
+  });
+
+  it('given an institutionMessage reader, should use it; false sends none', async () => {
+    meld.connections.set('a1', { ...meld.connections.get('a1')!, status: 'DEGRADED', statusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: { serviceProvider: 'AKOYA', note: 'Visit your branch.' } });
+    build({ institutionMessage: (source) => (typeof source.serviceProviderDetails?.note === 'string' ? source.serviceProviderDetails.note : undefined) });
+    expect(await kit('alice').getConnection('a1')).toMatchObject({ institutionMessage: 'Visit your branch.' });
+    meld.connections.set('a1', { ...meld.connections.get('a1')!, serviceProviderDetails: plaid('Approve it.') });
+    build({ institutionMessage: false });
+    expect(await kit('alice').getConnection('a1')).not.toHaveProperty('institutionMessage');
+  });
+});
+
 describe('createReconnectHandler: enrichConnection', () => {
   it('given an institution message, should add it as plain text; a bad one is left out', async () => {
     meld.connections.set('a1', { ...meld.connections.get('a1')!, status: 'DEGRADED', statusReason: 'INSTITUTION_ACTION_REQUIRED' });

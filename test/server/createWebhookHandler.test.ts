@@ -138,13 +138,115 @@ describe('createWebhookHandler', () => {
   });
 
   describe('routing and checks', () => {
-    it('given other event types, should call onEvent and publish nothing', async () => {
+    it('given the event types the kit has no use for, should accept them (200), call onEvent and publish nothing', async () => {
       const h = handler();
-      for (const eventType of ['WEBHOOK_TEST', 'BANK_LINKING_ACCOUNTS_UPDATED', 'BANK_LINKING_CONNECTION_COMPLETED']) {
+      const types = [
+        'WEBHOOK_TEST',
+        'BANK_LINKING_CONNECTION_COMPLETED',
+        'BANK_LINKING_ACCOUNTS_UPDATING',
+        'BANK_LINKING_ACCOUNTS_REMOVED',
+        'BANK_LINKING_HISTORICAL_TRANSACTIONS_AGGREGATED',
+        'BANK_LINKING_SOMETHING_MELD_ADDS_LATER',
+      ];
+      for (const eventType of types) {
         expect((await h(signedRequest({ eventType, eventId: `e_${eventType}`, payload: { connectionId: 'a1', externalCustomerId: 'alice' } }))).status).toBe(200);
       }
-      expect(seen).toHaveLength(3);
+      expect(seen).toHaveLength(types.length);
       expect(published).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+
+    it.each(['BANK_LINKING_ACCOUNTS_UPDATED', 'BANK_LINKING_TRANSACTIONS_AGGREGATED'])(
+      'given %s, should push only the connection and its successfullyAggregatedAt ("last updated")',
+      async (eventType) => {
+        await handler()(signedRequest({
+          eventType,
+          eventId: `e_${eventType}`,
+          timestamp: '2026-12-01T10:00:00Z',
+          payload: { customerId: 'cus_x', externalCustomerId: 'alice', connectionId: 'a1', requestId: 'r1', successfullyAggregatedAt: '2026-12-01T09:59:58Z', financialAccounts: [{ id: 'acc_secret', products: ['BALANCES'] }] },
+        }));
+        expect(published.map((e) => [e.externalCustomerId, e.event])).toEqual([
+          ['alice', { eventType, eventId: `e_${eventType}`, timestamp: '2026-12-01T10:00:00Z', payload: { connectionId: 'a1', successfullyAggregatedAt: '2026-12-01T09:59:58Z' } }],
+        ]);
+        // Without a date there is nothing to say: dropped, and said why.
+        await handler()(signedRequest({ eventType, eventId: `e2_${eventType}`, payload: { externalCustomerId: 'alice', connectionId: 'a1' } }));
+        expect(published).toHaveLength(1);
+        expect(errors.map((e) => e.context.phase)).toEqual(['dropped']);
+      },
+    );
+
+    it.each([
+      ['BANK_LINKING_CUSTOMER_ACTION_REQUIRED', 'CUSTOMER_ACTION_REQUIRED', null],
+      ['BANK_LINKING_NEW_ACCOUNTS_AVAILABLE', 'ACTIVE', 'NEW_ACCOUNTS_AVAILABLE'],
+    ] as const)('given %s (no documented payload), should read the connection from Meld and push what it says', async (eventType, status, reason) => {
+      meld.reset();
+      meld.add(meldConnection('b7', 'bob', { status, statusReason: reason, successfullyAggregatedAt: '2026-11-30T08:00:00Z' }));
+      const h = handler({ meld: createMeldClient({ apiKey: FAKE_KEY, baseUrl: meld.url }) });
+      // Whatever the payload claims, the connection as Meld reads it decides (and whose it is).
+      const response = await h(signedRequest({ eventType, eventId: `e_${eventType}`, timestamp: '2026-12-01T10:00:00Z', payload: { connectionId: 'b7', externalCustomerId: 'alice', newStatus: 'ACTIVE' } }));
+      expect(response.status).toBe(200);
+      expect(published).toEqual([
+        {
+          id: expect.any(String),
+          externalCustomerId: 'bob',
+          event: {
+            eventType,
+            eventId: `e_${eventType}`,
+            timestamp: '2026-12-01T10:00:00Z',
+            payload: {
+              connectionId: 'b7',
+              newStatus: status,
+              newStatusReason: reason,
+              institutionId: 'inst_1',
+              activeDuplicateConnectionId: null,
+              serviceProviderDetails: { serviceProvider: 'MX' },
+              successfullyAggregatedAt: '2026-11-30T08:00:00Z',
+            },
+          },
+        },
+      ]);
+      expect(meld.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /bank-linking/connections/b7']);
+    });
+
+    it('given CUSTOMER_ACTION_REQUIRED and no meld client, should drop it and name the fix; a failed read answers 500 so Meld retries', async () => {
+      const envelope = { eventType: 'BANK_LINKING_CUSTOMER_ACTION_REQUIRED', eventId: 'e_car', payload: { connectionId: 'b7' } };
+      expect((await handler()(signedRequest(envelope))).status).toBe(200);
+      expect(String(errors[0]!.error)).toMatch(/pass \{ meld \}/);
+      meld.reset();
+      const h = handler({ meld: createMeldClient({ apiKey: FAKE_KEY, baseUrl: meld.url, retries: 0 }) });
+      expect((await h(signedRequest({ ...envelope, eventId: 'e_car2' }))).status).toBe(500);
+      expect(errors.at(-1)!.context).toMatchObject({ phase: 'lookup', retried: true });
+      expect(published).toEqual([]);
+    });
+
+    it("given DEGRADED + INSTITUTION_ACTION_REQUIRED with Plaid's error object, should push the bank's display_message, never the developer error_message", async () => {
+      const details = {
+        serviceProvider: 'PLAID',
+        error: { error_type: 'ITEM_ERROR', error_code: 'USER_SETUP_REQUIRED', error_message: 'internal: setup flag 7 missing', display_message: 'Finish setting up online banking at Lakeside, then come back.' },
+      };
+      const h = handler();
+      await h(signedRequest(change({ newStatus: 'DEGRADED', newStatusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: details })));
+      expect(published[0]!.event.payload).toMatchObject({ institutionMessage: 'Finish setting up online banking at Lakeside, then come back.', serviceProviderDetails: { serviceProvider: 'PLAID' } });
+      expect(JSON.stringify(published[0])).not.toContain('flag 7');
+      // Other statuses send no message, even when the provider has one.
+      await h(signedRequest(change({ newStatus: 'RECONNECT_REQUIRED', newStatusReason: 'LOGIN_REQUIRED', serviceProviderDetails: details })));
+      expect(published[1]!.event.payload).not.toHaveProperty('institutionMessage');
+      // Meld's own example: Plaid's error with display_message null.
+      await h(signedRequest(change({ newStatus: 'DEGRADED', newStatusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: { serviceProvider: 'PLAID', error: { display_message: null } } })));
+      expect(published[2]!.event.payload).not.toHaveProperty('institutionMessage');
+    });
+
+    it('given an institutionMessage reader, should use it; false sends none; a reader that throws is reported and sends none', async () => {
+      const mx = { serviceProvider: 'MX', member: { connection_status_message: 'Answer the MFA question in your bank app.' } };
+      const action = change({ newStatus: 'DEGRADED', newStatusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: mx });
+      await handler({ institutionMessage: (source) => (source.serviceProviderDetails?.member as { connection_status_message?: string } | undefined)?.connection_status_message })(signedRequest(action));
+      expect(published[0]!.event.payload.institutionMessage).toBe('Answer the MFA question in your bank app.');
+      const plaid = change({ newStatus: 'DEGRADED', newStatusReason: 'INSTITUTION_ACTION_REQUIRED', serviceProviderDetails: { error: { display_message: 'x' } } }, 'evt_false');
+      await handler({ institutionMessage: false })(signedRequest(plaid));
+      expect(published[1]!.event.payload).not.toHaveProperty('institutionMessage');
+      await handler({ institutionMessage: () => { throw new Error('reader broke'); } })(signedRequest({ ...plaid, eventId: 'evt_throw' }));
+      expect(published[2]!.event.payload).not.toHaveProperty('institutionMessage');
+      expect(errors.map((e) => [e.context.phase, String(e.error)])).toEqual([['enrich', 'Error: reader broke']]);
     });
 
     it('given CONNECTION_DELETED without externalCustomerId and a meld client, should look the customer up', async () => {
@@ -191,7 +293,7 @@ describe('createWebhookHandler', () => {
       expect(errors.map((e) => e.context.phase)).toEqual(['dropped', 'dropped']);
     });
 
-    it('given enrich, should add the institution message as plain text', async () => {
+    it('given enrich, should add the institution message as plain text (winning over the derived one)', async () => {
       const h = handler({ enrich: (event) => (event.payload.newStatusReason === 'INSTITUTION_ACTION_REQUIRED' ? { institutionMessage: 'Approve Meld in\u0000 your bank app.' } : undefined) });
       await h(signedRequest(change({ newStatus: 'DEGRADED', newStatusReason: 'INSTITUTION_ACTION_REQUIRED' })));
       await h(signedRequest(change({ newStatus: 'ACTIVE', newStatusReason: null })));
