@@ -50,6 +50,7 @@ export interface DemoBackend {
 }
 
 const DEFAULT_REPAIR_LIMIT = { limit: 20, windowMs: 10 * 60_000 };
+const DEFAULT_LOOKUP_LIMIT = { limit: 20, windowMs: 15 * 60_000 };
 const MAX_DEMO_BODY = 4096;
 const NEW_CONNECTION_PRODUCTS = ['BALANCES', 'TRANSACTIONS'];
 
@@ -84,7 +85,10 @@ function institutionMessageOf(event: MeldWebhookEvent): string | undefined {
 /** A limiter that can be swapped on reset, so a demo reset also forgets repair counts. */
 function resettableLimiter(options: { limit: number; windowMs: number } | false) {
   let current = options === false ? undefined : createMemoryRateLimiter(options);
-  const limiter: RateLimiter = { take: (key) => current?.take(key) ?? { allowed: true } };
+  const limiter: RateLimiter = {
+    take: (key, customer) => current?.take(key, customer) ?? { allowed: true },
+    release: (key, customer) => current?.release(key, customer),
+  };
   return { limiter, reset: () => void (current = options === false ? undefined : createMemoryRateLimiter(options)) };
 }
 
@@ -107,6 +111,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   const bus = createMemoryEventBus();
   let institutionMessages = demoInstitutionMessages();
   const limits = resettableLimiter(options.repairRateLimit ?? DEFAULT_REPAIR_LIMIT);
+  // Lookups that buy no repair (made-up ids, repairs over the limit): on with the repair limit, off without it.
+  const lookups = resettableLimiter(options.repairRateLimit === false ? false : DEFAULT_LOOKUP_LIMIT);
 
   // A fixed demo session: every request is Alex's. A real host looks up its
   // own session (cookie) here and answers null for a stranger.
@@ -118,6 +124,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     basePath: '/api/meld',
     bus,
     repairRateLimit: limits.limiter,
+    repairLookupRateLimit: lookups.limiter,
     enrichConnection: (connection) => {
       const message = institutionMessages.get(connection.id);
       const needsIt = connection.status === 'DEGRADED' && connection.statusReason === 'INSTITUTION_ACTION_REQUIRED';
@@ -206,6 +213,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     simulator.setWebhookUrl(webhookUrl);
     institutionMessages = demoInstitutionMessages();
     limits.reset();
+    lookups.reset();
     history.length = 0;
   }
 

@@ -40,10 +40,17 @@ export {
 export type { EventStreamOptions, EventStreamStats } from './eventStreams.js';
 export {
   createMemoryRateLimiter,
+  type MemoryRateLimiter,
+  type MemoryRateLimiterStats,
   type RateLimitDecision,
   type RateLimiter,
   type RateLimitOptions,
 } from './rateLimiter.js';
+export {
+  createRedisRateLimiter,
+  type RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from './createRedisRateLimiter.js';
 export {
   createWebhookHandler,
   type MeldWebhookEvent,
