@@ -49,6 +49,7 @@ export interface DemoBackend {
 }
 
 const DEFAULT_REPAIR_LIMIT = { limit: 20, windowMs: 10 * 60_000 };
+const DEFAULT_LOOKUP_LIMIT = { limit: 20, windowMs: 15 * 60_000 };
 const MAX_DEMO_BODY = 4096;
 const NEW_CONNECTION_PRODUCTS = ['BALANCES', 'TRANSACTIONS'];
 
@@ -73,7 +74,10 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
 /** A limiter that can be swapped on reset, so a demo reset also forgets repair counts. */
 function resettableLimiter(options: { limit: number; windowMs: number } | false) {
   let current = options === false ? undefined : createMemoryRateLimiter(options);
-  const limiter: RateLimiter = { take: (key) => current?.take(key) ?? { allowed: true } };
+  const limiter: RateLimiter = {
+    take: (key, customer) => current?.take(key, customer) ?? { allowed: true },
+    release: (key, customer) => current?.release(key, customer),
+  };
   return { limiter, reset: () => void (current = options === false ? undefined : createMemoryRateLimiter(options)) };
 }
 
@@ -95,6 +99,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   // One bus shared by both handlers: a webhook published here reaches the page's SSE stream.
   const bus = createMemoryEventBus();
   const limits = resettableLimiter(options.repairRateLimit ?? DEFAULT_REPAIR_LIMIT);
+  // Lookups that buy no repair (made-up ids, repairs over the limit): on with the repair limit, off without it.
+  const lookups = resettableLimiter(options.repairRateLimit === false ? false : DEFAULT_LOOKUP_LIMIT);
 
   // A fixed demo session: every request is Alex's. A real host looks up its
   // own session (cookie) here and answers null for a stranger.
@@ -106,6 +112,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     basePath: '/api/meld',
     bus,
     repairRateLimit: limits.limiter,
+    repairLookupRateLimit: lookups.limiter,
     // The bank's message for INSTITUTION_ACTION_REQUIRED is read from Meld's serviceProviderDetails
     // by default (the simulator puts it where Plaid does), so nothing is stored here.
     onError: (error, context) => log(`[api] ${context.route} ${context.status ?? ''} ${error instanceof Error ? error.message : String(error)}`),
@@ -180,6 +187,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     simulator.reset(demoConnections());
     simulator.setWebhookUrl(webhookUrl);
     limits.reset();
+    lookups.reset();
     history.length = 0;
   }
 

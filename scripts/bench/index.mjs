@@ -7,10 +7,13 @@
 //                        figure is over issue 11's limits)
 //   render.mjs           mounting 1,000 banners, one pushed change among them (Chromium)
 //   flow.mjs             click-to-widget and webhook-to-screen through the demo stack (Chromium)
+//   server.mjs           two host-backend instances on one redis-server: 1,000 streams, 10,000
+//                        signed webhooks (lost / duplicated / misrouted, latency), memory per
+//                        stream, a slow reader, and a repair rate-limit flood against a fake Meld
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benchmarks = ['../bundleBudget.mjs', 'render.mjs', 'flow.mjs'];
+const benchmarks = ['../bundleBudget.mjs', 'render.mjs', 'flow.mjs', 'server.mjs'];
 let failed = 0;
 for (const file of benchmarks) {
   console.log(`\n== ${file}`);

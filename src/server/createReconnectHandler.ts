@@ -56,12 +56,25 @@ export interface ReconnectHandlerOptions {
   /** Options of `GET {base}/events`, or `false` to answer it 404. */
   events?: EventStreamOptions | false | undefined;
   /**
-   * Limits repair sessions per connection, so a stuck client cannot mint
-   * connect tokens in a loop. Defaults to 5 per 15 minutes per connection (in
-   * memory, per instance). `false` turns it off; pass a {@link RateLimiter}
-   * to share one limit across instances.
+   * Limits repair sessions per customer and connection, so a stuck client
+   * cannot mint connect tokens in a loop. Counted only once the connection
+   * is known to be the caller's: an unknown or someone else's id answers 404
+   * and spends none of it. Defaults to 5 per 15 minutes (in memory, per
+   * instance). `false` turns it off; pass `createRedisRateLimiter(...)` (or
+   * your own {@link RateLimiter}) to share one limit across instances.
    */
   repairRateLimit?: RateLimitOptions | RateLimiter | false | undefined;
+  /**
+   * Limits, per customer, the Meld lookups that repair requests spend
+   * without a repair: ids that are unknown or someone else's (404), and
+   * repairs over `repairRateLimit` (429). Taken before Meld is asked, so a
+   * flood of made-up ids (even a concurrent one) reaches Meld at most this
+   * often per window; past it, that customer's repairs answer 429 until the
+   * window moves on. A lookup that leads to a repair is given back (when the
+   * limiter has `release`). Defaults to 20 per 15 minutes per customer (in
+   * memory, per instance); `false` turns it off.
+   */
+  repairLookupRateLimit?: RateLimitOptions | RateLimiter | false | undefined;
   /**
    * Where the bank's message for the customer comes from. Meld's Connection
    * has no message field: by default the handler reads one for DEGRADED +
@@ -109,6 +122,7 @@ export interface ReconnectHandler {
 }
 
 const MAX_UPDATE_BODY = 4096;
+const ALLOWED = { allowed: true } as const;
 const MAX_PRODUCTS = 20;
 
 function isRateLimiter(value: unknown): value is RateLimiter {
@@ -168,12 +182,10 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
   const authorize = options.authorize;
   const bus = options.bus ?? defaultEventBus();
   const maxConnections = options.maxConnections ?? 500;
-  const limiter: RateLimiter | undefined =
-    options.repairRateLimit === false
-      ? undefined
-      : isRateLimiter(options.repairRateLimit)
-        ? options.repairRateLimit
-        : createMemoryRateLimiter(options.repairRateLimit ?? {});
+  const limiterOf = (given: RateLimitOptions | RateLimiter | false | undefined, limit: number): RateLimiter | undefined =>
+    given === false ? undefined : isRateLimiter(given) ? given : createMemoryRateLimiter({ ...given, limit: given?.limit ?? limit });
+  const limiter = limiterOf(options.repairRateLimit, 5);
+  const lookupLimiter = limiterOf(options.repairLookupRateLimit, 20);
   const report = (error: unknown, context: ReconnectErrorContext) => {
     try {
       options.onError?.(error, context);
@@ -305,16 +317,17 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
         route: 'repair',
         id,
         answer: async () => {
-          // Counted before Meld is asked anything: a loop costs neither tokens nor lookups.
-          const decision = limiter ? await limiter.take(`${caller.externalCustomerId}\u0000${id}`) : { allowed: true as const };
-          if (!decision.allowed) {
-            return errorResponse(
-              429,
-              { code: 'RATE_LIMITED', message: 'Too many reconnect attempts for this connection. Try again later.' },
-              { 'retry-after': String(decision.retryAfterSeconds) },
-            );
-          }
+          const customer = caller.externalCustomerId;
+          const tooMany = (decision: { retryAfterSeconds: number }) =>
+            errorResponse(429, { code: 'RATE_LIMITED', message: 'Too many reconnect attempts. Try again later.' }, { 'retry-after': String(decision.retryAfterSeconds) });
+          // The lookup is paid for before Meld is asked, so a flood of made-up ids reaches Meld a bounded number of times.
+          const lookup = lookupLimiter ? await lookupLimiter.take(customer, customer) : ALLOWED;
+          if (!lookup.allowed) return tooMany(lookup);
           if (!(await owned(id, caller, request))) return connectionNotFound();
+          // Counted only for the caller's own connection: made-up ids create no counters, so they cannot push anyone's out.
+          const decision = limiter ? await limiter.take(id, customer) : ALLOWED;
+          if (!decision.allowed) return tooMany(decision);
+          await lookupLimiter?.release?.(customer, customer);
           const session = await meld.repairConnection(id, { signal: request.signal });
           const widgetUrl = typeof session.widgetUrl === 'string' && session.widgetUrl.length <= 4096 && URL.canParse(session.widgetUrl) ? session.widgetUrl : undefined;
           if (!widgetUrl || session.connectToken.length > 4096) {

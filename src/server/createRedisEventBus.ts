@@ -1,4 +1,5 @@
 import type { BrowserStatusEvent, ConnectionEvent, ConnectionEventListener, EventBus } from './EventBus.js';
+import { loadCreateClient, quit, shareCommands, withTimeout, type RedisLike } from './redisConnection.js';
 import { asConnectionEvent, isCustomerId } from './sanitize.js';
 
 /** Options for {@link createRedisEventBus}. */
@@ -41,21 +42,6 @@ export interface RedisEventBus extends EventBus {
   stats(): RedisEventBusStats;
 }
 
-// The slice of node-redis (v5, v6) this bus uses.
-interface RedisLike {
-  connect(): Promise<unknown>;
-  duplicate(): RedisLike;
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  lRange(key: string, start: number, stop: number): Promise<string[]>;
-  del(key: string): Promise<number>;
-  sendCommand(args: string[]): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
-  unsubscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
-  close?(): Promise<void>;
-  quit?(): Promise<unknown>;
-  destroy?(): void;
-}
-
 // KEYS: sequence, replay list. ARGV: the message without its id ("...}" after "{"), replay size, TTL, channel.
 const PUBLISH_SCRIPT = `
 local id = redis.call('INCR', KEYS[1])
@@ -65,42 +51,6 @@ redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
 redis.call('PUBLISH', ARGV[4], message)
 return id`;
-
-const MISSING_CLIENT =
-  'meld-reconnect-kit/server: createRedisEventBus needs the `redis` package (node-redis 5 or 6): npm install redis';
-
-async function loadCreateClient(): Promise<(options: Record<string, unknown>) => RedisLike> {
-  let mod: { createClient?: unknown };
-  try {
-    mod = (await import('redis')) as { createClient?: unknown };
-  } catch (cause) {
-    throw new Error(MISSING_CLIENT, { cause });
-  }
-  if (typeof mod.createClient !== 'function') throw new Error(MISSING_CLIENT);
-  return mod.createClient as (options: Record<string, unknown>) => RedisLike;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`meld-reconnect-kit/server: Redis did not answer ${what} within ${ms} ms.`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Closes gracefully (pending commands finish), or drops the connection if that takes long. */
-async function quit(client: RedisLike): Promise<void> {
-  try {
-    const graceful = client.close ? client.close() : client.quit ? client.quit() : Promise.resolve();
-    await withTimeout(Promise.resolve(graceful), 1000, 'a close');
-  } catch {
-    try {
-      client.destroy?.();
-    } catch {
-      // already gone
-    }
-  }
-}
 
 /**
  * An {@link EventBus} on Redis pub/sub, for hosts that run several instances:
@@ -249,7 +199,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
     return at === -1 ? events : events.slice(at + 1);
   }
 
-  return {
+  const bus: RedisEventBus = {
     async publish(externalCustomerId, event) {
       checkCustomer(externalCustomerId);
       return withTimeout(publish(externalCustomerId, event), operationTimeoutMs, 'a publish');
@@ -298,4 +248,14 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
       created = [];
     },
   };
+  // createRedisRateLimiter({ bus }) sends its commands on this bus's connection.
+  shareCommands(bus, {
+    prefix,
+    send: async (args) => {
+      if (closed) throw new Error('meld-reconnect-kit/server: this event bus is closed.');
+      const command = async () => (await connect()).commands.sendCommand(args);
+      return withTimeout(command(), operationTimeoutMs, 'a command');
+    },
+  });
+  return bus;
 }

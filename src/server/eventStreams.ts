@@ -155,9 +155,6 @@ export function createEventStreams(
         created.subscription.catch(() => undefined); // awaited below; failure answers 503
         customers.set(customer, (entry = created));
       }
-      // The newest stream wins: a reloaded tab's old stream may not have noticed it is gone.
-      while (entry.streams.size >= maxPerCustomer) end(entry.streams.values().next().value as Stream, 'close');
-
       const lastEventId = lastEventIdOf(request, url);
       let controller!: ReadableStreamDefaultController<Uint8Array>;
       const body = new ReadableStream<Uint8Array>(
@@ -177,6 +174,10 @@ export function createEventStreams(
       };
       entry.streams.add(stream);
       all.add(stream);
+      // The newest stream wins: a reloaded tab's old stream may not have noticed it is gone.
+      // It joins before the oldest leave, so the customer's set never empties on the way:
+      // emptying it would drop the bus subscription this stream is about to use.
+      while (entry.streams.size > maxPerCustomer) end(entry.streams.values().next().value as Stream, 'close');
       if (request.signal.aborted) {
         end(stream, 'close');
         return new Response(null, { status: 499 });

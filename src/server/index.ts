@@ -47,10 +47,17 @@ export {
 } from './institutionMessage.js';
 export {
   createMemoryRateLimiter,
+  type MemoryRateLimiter,
+  type MemoryRateLimiterStats,
   type RateLimitDecision,
   type RateLimiter,
   type RateLimitOptions,
 } from './rateLimiter.js';
+export {
+  createRedisRateLimiter,
+  type RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from './createRedisRateLimiter.js';
 export {
   createWebhookHandler,
   type MeldWebhookEvent,

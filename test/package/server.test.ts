@@ -60,6 +60,7 @@ describe('meld-reconnect-kit/server from the packed package', () => {
         'createMemoryRateLimiter',
         'createReconnectHandler',
         'createRedisEventBus',
+        'createRedisRateLimiter',
         'createWebhookHandler',
         'signMeldWebhook',
         'toNodeHandler',

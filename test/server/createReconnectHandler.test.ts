@@ -308,10 +308,10 @@ describe('createReconnectHandler: repair rate limit', () => {
   it('given repairRateLimit: false or a custom limiter, should use it', async () => {
     build({ repairRateLimit: false });
     for (let i = 0; i < 8; i += 1) await kit('alice').repairConnection('a1');
-    const keys: string[] = [];
-    build({ repairRateLimit: { take: (key) => (keys.push(key), { allowed: false, retryAfterSeconds: 7 }) } });
+    const keys: string[][] = [];
+    build({ repairRateLimit: { take: (key, customer) => (keys.push([key, customer]), { allowed: false, retryAfterSeconds: 7 }) } });
     expect(await failure(kit('alice').repairConnection('a1'))).toMatchObject({ kind: 'rate-limited', retryAfter: 7 });
-    expect(keys).toEqual(['alice\u0000a1']);
+    expect(keys).toEqual([['a1', 'alice']]);
   });
 });
 

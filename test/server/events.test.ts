@@ -228,6 +228,22 @@ describe('GET {base}/events', () => {
       await third.waitForCount(1);
     });
 
+    it('given maxStreamsPerCustomer: 1 and four opens, should keep one stream open, stay subscribed and deliver to the newest', async () => {
+      build({ events: { heartbeatMs: 50, maxStreamsPerCustomer: 1 } });
+      const opened: SseClient[] = [];
+      for (let i = 0; i < 4; i += 1) opened.push(await stream('alice'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reconnect.stats().events).toMatchObject({ streams: 1, customers: 1 });
+      await Promise.all(opened.slice(0, 3).map((client) => client.ended));
+      expect(bus.stats()).toMatchObject({ customers: 1, listeners: 1 });
+      await deliver({ connectionId: 'a1', externalCustomerId: 'alice', newStatus: 'RECONNECT_REQUIRED', newStatusReason: 'LOGIN_REQUIRED' });
+      await opened[3]!.waitForCount(1);
+      for (let i = 0; i < 16; i += 1) opened.push(await stream('alice'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reconnect.stats().events).toMatchObject({ streams: 1, customers: 1 });
+      expect(bus.stats()).toMatchObject({ customers: 1, listeners: 1 });
+    });
+
     it('given a client that stops reading, should drop its stream once it lags maxBufferedBytes', async () => {
       build({ events: { heartbeatMs: 60_000, maxBufferedBytes: 4096 } });
       const response = await reconnect(new Request(`http://h${BASE}/events`, { headers: { 'x-user': 'alice' } }));
