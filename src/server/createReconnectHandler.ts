@@ -126,7 +126,7 @@ export interface ReconnectHandler {
 }
 
 const MAX_PRODUCTS = 20;
-/** The routes that change something: same-site callers and JSON only (CSRF). */
+/** The routes that change something: JSON only, from the site's own pages (CSRF). */
 const MUTATIONS: ReadonlySet<ReconnectRoute> = new Set(['repair', 'refresh', 'update', 'delete']);
 /** Methods that never change anything; every other method meets the cross-site check. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
