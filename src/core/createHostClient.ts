@@ -151,7 +151,9 @@ export function createHostClient(options: HostClientOptions): HostApi {
         return fail('headers', `was not sent: the headers option threw (${describe(cause)}). Fix the headers passed to createHostClient.`, { cause });
       }
       headers.set('accept', 'application/json');
-      if (body !== undefined) headers.set('content-type', 'application/json');
+      // Every change says JSON, with a body or without: the host's handler refuses
+      // anything else, since a cross-site form cannot send this type (CSRF).
+      if (body !== undefined || method !== 'GET') headers.set('content-type', 'application/json');
 
       let response: Response;
       try {

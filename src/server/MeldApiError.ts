@@ -29,6 +29,8 @@ export interface MeldApiErrorInit {
  * (`{ code, message, requestId, timestamp, displayMessage? }`). Branch on
  * `status` (Meld documents the HTTP statuses, not the `code` strings). The
  * message is for your logs: it names the call and Meld's message, never the key.
+ * `cause` (what `fetch` threw) is a copy with the key scrubbed from its
+ * message, stack and own `cause` chain; its other properties are dropped.
  */
 export class MeldApiError extends Error {
   override readonly name = 'MeldApiError';

@@ -1,4 +1,5 @@
 import { MeldApiError, type MeldApiErrorKind } from './MeldApiError.js';
+import { isHeaderToken, redactError, redactText, secretForms } from './redactSecret.js';
 import { parseRetryAfter } from '../core/retryAfter.js';
 import type {
   ListAllMeldConnectionsParams,
@@ -23,7 +24,12 @@ export const MELD_API_VERSION = '2026-02-03';
 
 /** Options for {@link createMeldClient}. */
 export interface MeldClientOptions {
-  /** Your Meld API key. Keep it in a server environment variable; never ship it to a browser. */
+  /**
+   * Your Meld API key. Keep it in a server environment variable; never ship it
+   * to a browser. Printable ASCII without spaces (a trailing newline throws a
+   * `TypeError` that does not quote the key). Errors the client creates never
+   * carry it: their messages and `cause` chains are scrubbed.
+   */
   apiKey: string;
   /** Picks the base URL. Defaults to `'sandbox'`. */
   environment?: 'sandbox' | 'production' | undefined;
@@ -177,11 +183,19 @@ export function createMeldClient(options: MeldClientOptions): MeldClient {
     throw new Error('meld-reconnect-kit/server: createMeldClient runs on your server only; the Meld API key must never reach a browser.');
   }
   const apiKey = options?.apiKey;
-  if (!nonEmptyString(apiKey) || /\s/.test(apiKey)) {
+  if (!nonEmptyString(apiKey)) {
     throw new TypeError(
-      'meld-reconnect-kit/server: createMeldClient needs { apiKey }: your Meld API key (no spaces), read from a server environment variable, e.g. createMeldClient({ apiKey: process.env.MELD_API_KEY }).',
+      'meld-reconnect-kit/server: createMeldClient needs { apiKey }: your Meld API key, read from a server environment variable, e.g. createMeldClient({ apiKey: process.env.MELD_API_KEY }).',
     );
   }
+  if (!isHeaderToken(apiKey)) {
+    // Never quote the key: this message reaches logs.
+    throw new TypeError(
+      "meld-reconnect-kit/server: createMeldClient's apiKey must be printable ASCII with no spaces, line breaks, control or non-ASCII characters (often a trailing newline from the file or secret store it was read from: apiKey: process.env.MELD_API_KEY?.trim()). The key is not shown here.",
+    );
+  }
+  // Every error the client creates is scrubbed of these, whatever fetch put in its messages.
+  const keyForms = secretForms(apiKey);
   const environment = options.environment ?? 'sandbox';
   if (environment !== 'sandbox' && environment !== 'production') {
     throw new TypeError(`meld-reconnect-kit/server: createMeldClient's environment is 'sandbox' or 'production', not ${JSON.stringify(environment)}.`);
@@ -212,7 +226,15 @@ export function createMeldClient(options: MeldClientOptions): MeldClient {
     if (signal?.aborted) onCallerAbort();
     else signal?.addEventListener('abort', onCallerAbort, { once: true });
     const fail = (kind: MeldApiErrorKind, detail: string, extra: Partial<ConstructorParameters<typeof MeldApiError>[0]> = {}): never => {
-      throw new MeldApiError({ kind, method, path, message: `Meld ${method} ${path} ${detail}`, ...extra });
+      throw new MeldApiError({
+        kind,
+        method,
+        path,
+        ...extra,
+        message: redactText(`Meld ${method} ${path} ${detail}`, keyForms),
+        displayMessage: extra.displayMessage === undefined ? undefined : redactText(extra.displayMessage, keyForms),
+        cause: extra.cause === undefined ? undefined : redactError(extra.cause, keyForms),
+      });
     };
     try {
       let response: Response;
@@ -226,7 +248,7 @@ export function createMeldClient(options: MeldClientOptions): MeldClient {
         });
         text = response.status === 204 ? '' : await response.text();
       } catch (cause) {
-        if (signal?.aborted) throw signal.reason ?? cause;
+        if (signal?.aborted) throw signal.reason ?? redactError(cause, keyForms);
         if (timeout.signal.aborted) return fail('timeout', `did not answer within ${timeoutMs} ms.`, { cause });
         return fail('network', `failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       }

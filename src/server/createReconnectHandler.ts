@@ -19,6 +19,7 @@ import { deriveInstitutionMessage, type InstitutionMessageReader } from './insti
 import { MeldApiError } from './MeldApiError.js';
 import type { MeldConnection } from './meldTypes.js';
 import { createMemoryRateLimiter, type RateLimiter, type RateLimitOptions } from './rateLimiter.js';
+import { readBoundedText, refuseCrossSite, refuseNonJson, toMaxBodyBytes, toOriginSet } from './requestGuards.js';
 import { isCustomerId, isEnum, isId, isObject, safeText, toBrowserConnection } from './sanitize.js';
 
 /** Who is calling: the signed-in customer, as your `authorize` says. */
@@ -102,6 +103,31 @@ export interface ReconnectHandlerOptions {
   maxConnections?: number | undefined;
   /** For your logs: Meld's failures, your callbacks' errors, malformed data from Meld. */
   onError?: ((error: unknown, context: ReconnectErrorContext) => void) | undefined;
+  /**
+   * Origins besides the request's own whose pages may call the routes that
+   * change something (repair, refresh, update, delete), e.g.
+   * `['https://app.example.com']` when the page and this handler are on
+   * different origins (you then add CORS with credentials in your framework).
+   * Also list your public origin when a proxy rewrites the request URL's host
+   * and some of your customers' browsers send no `Sec-Fetch-Site`.
+   *
+   * A change is accepted when the browser says `Sec-Fetch-Site: same-origin`,
+   * or its `Origin` is the request's own or listed here; a request with
+   * neither header (a script, another server) passes too. Anything else is
+   * refused with 403 `ORIGIN_NOT_ALLOWED` before `authorize` runs. Changes
+   * must also say `content-type: application/json` (415
+   * `UNSUPPORTED_MEDIA_TYPE`), which a cross-site form cannot send. Defaults
+   * to none.
+   */
+  allowedOrigins?: readonly string[] | undefined;
+  /**
+   * The most bytes a request body may hold (only the update route reads one:
+   * `{ "products": [...] }`). The body is read after the caller and the
+   * connection are checked, while it streams in; past this many bytes the
+   * stream is cancelled and the answer is 413 `PAYLOAD_TOO_LARGE`. Defaults to
+   * 16 KiB (16 384).
+   */
+  maxBodyBytes?: number | undefined;
 }
 
 /** What a handler holds right now; for tests and health checks. */
@@ -121,9 +147,12 @@ export interface ReconnectHandler {
   close(): void;
 }
 
-const MAX_UPDATE_BODY = 4096;
 const ALLOWED = { allowed: true } as const;
 const MAX_PRODUCTS = 20;
+/** The routes that change something: JSON only, from the site's own pages (CSRF). */
+const MUTATIONS: ReadonlySet<ReconnectRoute> = new Set(['repair', 'refresh', 'update', 'delete']);
+/** Methods that never change anything; every other method meets the cross-site check. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function isRateLimiter(value: unknown): value is RateLimiter {
   return isObject(value) && typeof value.take === 'function';
@@ -152,9 +181,16 @@ function normalizeBasePath(basePath: unknown): string {
  *   mutation is never called for it
  * - `GET {base}/events`: the caller's status changes as Server-Sent Events
  *
+ * The routes that change something refuse what a cross-site page can send
+ * (CSRF), before `authorize` runs: 403 `ORIGIN_NOT_ALLOWED` unless the
+ * browser says the page is this origin (`Sec-Fetch-Site`, `Origin`, or
+ * `allowedOrigins`), 415 `UNSUPPORTED_MEDIA_TYPE` without
+ * `content-type: application/json`. A body is read only after the caller and
+ * the connection are checked, and at most `maxBodyBytes` of it (413).
+ *
  * Answers carry only the fields the browser uses; errors are
  * `{ code, message, requestId?, displayMessage? }` with the contract's
- * status (401, 404, 409, 429 + Retry-After, 502, 504). CORS is yours: the
+ * status (401, 403, 404, 409, 413, 415, 429 + Retry-After, 502, 504). CORS is yours: the
  * kit expects same-origin calls; add CORS in your framework if the browser
  * calls another origin.
  *
@@ -182,6 +218,8 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
   const authorize = options.authorize;
   const bus = options.bus ?? defaultEventBus();
   const maxConnections = options.maxConnections ?? 500;
+  const allowedOrigins = toOriginSet(options.allowedOrigins);
+  const maxBodyBytes = toMaxBodyBytes(options.maxBodyBytes);
   const limiterOf = (given: RateLimitOptions | RateLimiter | false | undefined, limit: number): RateLimiter | undefined =>
     given === false ? undefined : isRateLimiter(given) ? given : createMemoryRateLimiter({ ...given, limit: given?.limit ?? limit });
   const limiter = limiterOf(options.repairRateLimit, 5);
@@ -231,8 +269,8 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
   }
 
   async function readProducts(request: Request): Promise<string[] | Response> {
-    const text = await request.text();
-    if (text.length > MAX_UPDATE_BODY) return errorResponse(413, { code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large.' });
+    const text = await readBoundedText(request, maxBodyBytes);
+    if (text instanceof Response) return text;
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -357,9 +395,10 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
       route: 'update',
       id,
       answer: async () => {
+        // The caller and the connection first: a stranger's body is never read.
+        if (!(await owned(id, caller, request))) return connectionNotFound();
         const products = await readProducts(request);
         if (products instanceof Response) return products;
-        if (!(await owned(id, caller, request))) return connectionNotFound();
         const accepted = await meld.updateConnectionProducts(id, products, { signal: request.signal });
         return json(202, { requestId: accepted.requestId });
       },
@@ -377,6 +416,12 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
     if (path !== basePath && !path.startsWith(`${basePath}/`)) return routeNotFound();
     const rest = path.slice(basePath.length).replace(/\/+$/, '');
 
+    // Before authorize: a page on another site never gets a session looked up for it.
+    if (!SAFE_METHODS.has(request.method.toUpperCase())) {
+      const refused = refuseCrossSite(request, allowedOrigins);
+      if (refused) return refused;
+    }
+
     let caller: ReconnectCaller | null | undefined;
     try {
       caller = await authorize(request);
@@ -393,6 +438,10 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
 
     const routed = await route(request, url, who, rest);
     if (routed instanceof Response) return routed;
+    if (MUTATIONS.has(routed.route)) {
+      const refused = refuseNonJson(request);
+      if (refused) return refused;
+    }
     try {
       return await routed.answer();
     } catch (error) {

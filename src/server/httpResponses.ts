@@ -41,6 +41,15 @@ export const badRequest = (message: string) => errorResponse(400, { code: 'BAD_R
 export const methodNotAllowed = (allow: string) =>
   errorResponse(405, { code: 'METHOD_NOT_ALLOWED', message: `Use ${allow}.` }, { allow });
 export const internalError = () => errorResponse(500, { code: 'INTERNAL', message: 'Something went wrong on our side.' });
+export const payloadTooLarge = (maxBytes: number) =>
+  errorResponse(413, { code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${maxBytes} bytes.` });
+export const originNotAllowed = () =>
+  errorResponse(403, {
+    code: 'ORIGIN_NOT_ALLOWED',
+    message: "Changes are accepted from this site's own pages only. Another origin must be listed in the handler's allowedOrigins.",
+  });
+export const unsupportedMediaType = () =>
+  errorResponse(415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send content-type: application/json.' });
 
 /**
  * Meld's failure as the browser may see it: the status mapped onto the

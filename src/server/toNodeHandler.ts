@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Options for {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
-  /** Larger request bodies are refused with 413. Defaults to 1 MiB. */
+  /**
+   * Larger request bodies are refused with 413: at once when `Content-Length`
+   * says so (the handler is not called), else as soon as the bytes read pass
+   * it. The body reaches the handler as a stream it reads only if it wants to
+   * (so a route that refuses first reads nothing); an unread body is never
+   * drained, the connection is closed after the answer. Defaults to 1 MiB.
+   */
   maxBodyBytes?: number | undefined;
   /** Errors the handler threw (it answers 500 when it still can). Defaults to `console.error`. */
   onError?: ((error: unknown) => void) | undefined;
@@ -18,24 +24,79 @@ const PARSED_BODY =
 
 class BodyTooLarge extends Error {}
 
-async function readBody(request: MaybeExpressRequest, max: number): Promise<Uint8Array | undefined> {
-  const method = (request.method ?? 'GET').toUpperCase();
-  if (method === 'GET' || method === 'HEAD') return undefined;
-  if (request.body !== undefined && request.readableEnded) {
-    // Already read by a middleware: usable only if it kept the raw bytes.
-    if (typeof request.body === 'string') return Buffer.from(request.body, 'utf8');
-    if (request.body instanceof Uint8Array) return request.body;
-    throw new TypeError(PARSED_BODY);
-  }
-  const chunks: Buffer[] = [];
+/** The bytes a middleware already read (express.raw, express.text), or undefined when the body is still unread. */
+function parsedBody(request: MaybeExpressRequest): Uint8Array | undefined {
+  if (request.body === undefined || !request.readableEnded) return undefined;
+  // Already read by a middleware: usable only if it kept the raw bytes.
+  if (typeof request.body === 'string') return Buffer.from(request.body, 'utf8');
+  if (request.body instanceof Uint8Array) return request.body;
+  throw new TypeError(PARSED_BODY);
+}
+
+/**
+ * The request body as a stream the handler pulls: nothing is read from the
+ * socket until the handler asks, one chunk per read, and the stream errors
+ * (and `onTooLarge` runs) once more than `max` bytes came in.
+ */
+function bodyStream(request: IncomingMessage, max: number, onTooLarge: () => void): ReadableStream<Uint8Array> {
   let size = 0;
-  for await (const chunk of request) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.byteLength;
-    if (size > max) throw new BodyTooLarge();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+  let detach = () => {};
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const onData = (chunk: Buffer | string) => {
+          const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          size += buffer.byteLength;
+          if (size > max) {
+            detach();
+            onTooLarge();
+            controller.error(new BodyTooLarge(`The request body is over ${max} bytes.`));
+            return;
+          }
+          controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+          // One chunk per read: wait for the next pull.
+          request.pause();
+        };
+        const onEnd = () => {
+          detach();
+          controller.close();
+        };
+        const onClose = () => {
+          detach();
+          controller.error(new Error('The client went away before its body ended.'));
+        };
+        const onError = (error: unknown) => {
+          detach();
+          controller.error(error);
+        };
+        detach = () => {
+          request.off('data', onData);
+          request.off('end', onEnd);
+          request.off('close', onClose);
+          request.off('error', onError);
+          request.pause();
+        };
+        request.pause();
+        request.on('data', onData);
+        request.once('end', onEnd);
+        request.once('close', onClose);
+        request.once('error', onError);
+      },
+      pull() {
+        request.resume();
+      },
+      cancel() {
+        detach();
+      },
+    },
+    // Nothing is pulled ahead of a read.
+    { highWaterMark: 0 },
+  );
+}
+
+function declaredLength(request: IncomingMessage): number | undefined {
+  const value = request.headers['content-length'];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 function toHeaders(request: IncomingMessage): Headers {
@@ -125,28 +186,37 @@ export function toNodeHandler(handler: (request: Request) => Promise<Response>, 
       if (!res.writableFinished) aborter.abort();
     });
     void (async () => {
-      let body: Uint8Array | undefined;
-      try {
-        body = await readBody(request, maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-          res.end(JSON.stringify({ code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${maxBodyBytes} bytes.` }));
+      const method = (request.method ?? 'GET').toUpperCase();
+      const tooLarge = () => {
+        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+        res.end(JSON.stringify({ code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${maxBodyBytes} bytes.` }));
+      };
+      let body: Uint8Array | ReadableStream<Uint8Array> | undefined;
+      let overLimit = false;
+      if (method !== 'GET' && method !== 'HEAD') {
+        try {
+          body = parsedBody(request);
+        } catch (error) {
+          if (next) return next(error);
+          onError(error);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ code: 'INTERNAL', message: 'Something went wrong on our side.' }));
           return;
         }
-        if (next) return next(error);
-        onError(error);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ code: 'INTERNAL', message: 'Something went wrong on our side.' }));
-        return;
+        if (body === undefined) {
+          // Refused before a byte is read when the client says it is too large.
+          if ((declaredLength(request) ?? 0) > maxBodyBytes) return tooLarge();
+          body = bodyStream(request, maxBodyBytes, () => (overLimit = true));
+        } else if (body.byteLength > maxBodyBytes) {
+          return tooLarge();
+        }
       }
-      const method = (request.method ?? 'GET').toUpperCase();
       const fetchRequest = new Request(new URL(request.originalUrl ?? request.url ?? '/', origin(request)), {
         method,
         headers: toHeaders(request),
         signal: aborter.signal,
-        ...(body === undefined ? {} : { body: body as Uint8Array<ArrayBuffer> }),
-      });
+        ...(body === undefined ? {} : { body: body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>, duplex: 'half' }),
+      } as RequestInit);
       let response: Response;
       try {
         response = await handler(fetchRequest);
@@ -161,6 +231,13 @@ export function toNodeHandler(handler: (request: Request) => Promise<Response>, 
         await response.body?.cancel().catch(() => undefined);
         return;
       }
+      if (overLimit) {
+        // Whatever the handler made of a body that broke off, the client sent too much.
+        await response.body?.cancel().catch(() => undefined);
+        return tooLarge();
+      }
+      // A body the handler did not read to the end is not drained: the connection closes after the answer.
+      if (body !== undefined && !request.complete) res.setHeader('connection', 'close');
       await send(response, res);
     })().catch((error: unknown) => {
       onError(error);

@@ -69,6 +69,30 @@ describe('createHostClient', () => {
     expect(seen?.body).toEqual({ products: ['OWNERS'] });
   });
 
+  it('should say content-type: application/json on every change, with a body or without (the host refuses others: CSRF), and not on reads', async () => {
+    resetFake([aConnection({ id: 'c1', status: 'ACTIVE' })]);
+    const seen: Record<string, string | null> = {};
+    const record = ({ request }: { request: Request }) => void (seen[`${request.method} ${new URL(request.url).pathname.split('/').pop()}`] = request.headers.get('content-type'));
+    server.events.on('request:start', record);
+    try {
+      const api = client();
+      await api.listConnections();
+      await api.repairConnection('c1');
+      await api.refreshConnection('c1');
+      await api.updateConnectionProducts('c1', ['OWNERS']);
+      await api.deleteConnection('c1');
+    } finally {
+      server.events.removeListener('request:start', record);
+    }
+    expect(seen).toEqual({
+      'GET connections': null,
+      'POST repair': 'application/json',
+      'POST refresh': 'application/json',
+      'POST update': 'application/json',
+      'DELETE c1': 'application/json',
+    });
+  });
+
   it.each<[number, HostApiErrorKind]>([
     [400, 'bad-request'],
     [401, 'unauthorized'],

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMeldClient, MELD_API_VERSION, MeldApiError, type MeldClient } from '../../src/server/index.js';
 import { FAKE_KEY, meldConnection, startFakeMeld, type FakeMeld } from './helpers/fakeMeld.js';
@@ -233,6 +234,7 @@ describe('createMeldClient', () => {
       expect(() => createMeldClient({} as never)).toThrow(/needs \{ apiKey \}.*MELD_API_KEY/);
       expect(() => createMeldClient({ apiKey: '' })).toThrow(/apiKey/);
       expect(() => createMeldClient({ apiKey: 'two words' })).toThrow(/no spaces/);
+      expect(() => createMeldClient({ apiKey: 'sk_live_abc:def' })).not.toThrow();
       expect(() => createMeldClient({ apiKey: 'k', environment: 'staging' as never })).toThrow(/'sandbox' or 'production'/);
     });
 
@@ -240,6 +242,87 @@ describe('createMeldClient', () => {
       expect(() => client.updateConnectionProducts('c1', [])).toThrow(TypeError);
       expect(() => client.getConnection('')).toThrow(TypeError);
       expect(() => client.startConnection({} as never)).toThrow(/externalCustomerId/);
+    });
+  });
+
+  describe('the key never reaches an error (issue 13, item 5)', () => {
+    const KEY = 'sk_live_SECRET_4f9a:Zq81';
+    const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+    /** Every string a log could print for `error`: message, stack, the cause chain, JSON and inspect. */
+    function everything(error: unknown): string {
+      const parts: string[] = [inspect(error, { depth: 20, showHidden: true }), JSON.stringify(error) ?? ''];
+      for (let link: unknown = error, depth = 0; link !== undefined && depth < 20; depth += 1) {
+        parts.push(String(link));
+        if (!(link instanceof Error)) break;
+        parts.push(link.message, link.stack ?? '', JSON.stringify(link) ?? '', JSON.stringify(Object.entries(link)));
+        link = link.cause;
+      }
+      return parts.join('\n');
+    }
+
+    function expectNoKey(text: string, key = KEY) {
+      for (const form of [key, base64(key), base64(`${key}:`), encodeURIComponent(key)]) expect(text).not.toContain(form);
+    }
+
+    it.each([
+      ['a line feed', `${KEY}\n`],
+      ['a carriage return', `${KEY}\r`],
+      ['a NUL', `sk_live_nul\u0000tail`],
+      ['a tab', `sk_live\ttab`],
+      ['a non-ASCII letter (Latin-1)', 'sk_live_caf\u00e9_key'],
+      ['a non-Latin-1 character', 'sk_live_\u2603_key'],
+      ['a DEL', 'sk_live_\u007f_key'],
+    ])('given a key with %s, should throw a TypeError at construction that names the fix and does not quote the key', (_what, key) => {
+      let thrown: unknown;
+      try {
+        createMeldClient({ apiKey: key, baseUrl: meld.url });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toMatch(/printable ASCII.*trim\(\)/);
+      expectNoKey(everything(thrown), key);
+      expect(everything(thrown)).not.toContain(key.slice(0, 10));
+    });
+
+    it('given a fetch that throws an error quoting the key (as Node\'s does for a bad header), should scrub it from the MeldApiError, its message and its whole cause chain', async () => {
+      const leaky: typeof fetch = async (_url, init) => {
+        const authorization = new Headers(init?.headers).get('authorization') ?? '';
+        const inner = Object.assign(new Error(`socket said ${base64(`${KEY}:`)} / ${encodeURIComponent(KEY)}`), { code: 'E_LEAK', headers: { authorization } });
+        const middle = new AggregateError([new Error(`attempt 1 with ${authorization}`)], `all attempts failed for ${base64(KEY)}`, { cause: inner });
+        throw Object.assign(new TypeError(`Headers.append: "${authorization}" is an invalid header value.`, { cause: middle }), { request: { headers: { authorization } } });
+      };
+      const errors: unknown[] = [];
+      const client = createMeldClient({ apiKey: KEY, baseUrl: meld.url, fetch: leaky, retries: 0 });
+      for (const run of [() => client.getConnection('c1'), () => client.repairConnection('c1'), () => client.deleteConnection('c1')]) {
+        const error = await rejection(run());
+        errors.push(error);
+        expect(error).toMatchObject({ kind: 'network' });
+        expect(error.message).toContain('BASIC [redacted]');
+        expectNoKey(everything(error));
+        // The chain is still there for the logs, scrubbed.
+        const cause = error.cause as Error & { code?: string };
+        expect(cause).toBeInstanceOf(Error);
+        expect(cause.name).toBe('TypeError');
+        expect((cause.cause as Error).message).toBe('all attempts failed for [redacted]');
+        expect(((cause.cause as Error).cause as Error & { code?: string }).code).toBe('E_LEAK');
+      }
+      expectNoKey(inspect(errors, { depth: 30 }));
+    });
+
+    it("given Meld's error answer echoes the key, should scrub it from the message and displayMessage", async () => {
+      meld.script({ path: '/bank-linking/connections/c1', status: 401, body: { code: 'UNAUTHORIZED', message: `Bad key BASIC ${KEY}`, displayMessage: `key ${KEY}` } });
+      const error = await rejection(createMeldClient({ apiKey: KEY, baseUrl: meld.url }).getConnection('c1'));
+      expect(error.message).toContain('Bad key BASIC [redacted]');
+      expectNoKey(`${everything(error)} ${error.displayMessage ?? ''}`);
+    });
+
+    it('given a timeout, should keep the key out of the error and its cause', async () => {
+      meld.script({ path: '/bank-linking/connections/c1', hang: true });
+      const error = await rejection(createMeldClient({ apiKey: KEY, baseUrl: meld.url, timeoutMs: 50, retries: 0 }).getConnection('c1'));
+      expect(error.kind).toBe('timeout');
+      expectNoKey(everything(error));
     });
   });
 });

@@ -39,10 +39,11 @@ function kit(user?: string): HostApi {
   return createHostClient({ baseUrl: `${served.url}${BASE}`, headers: user ? { 'x-user': user } : {} });
 }
 
+/** A request as the kit's client sends it: a change says content-type: application/json, with a body or without. */
 async function call(method: string, path: string, user?: string, body?: unknown) {
   const response = await fetch(`${served.url}${path}`, {
     method,
-    headers: { ...(user ? { 'x-user': user } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...(user ? { 'x-user': user } : {}), ...(body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -330,13 +331,14 @@ describe('createReconnectHandler: routing and input', () => {
     expect((await call('POST', `${BASE}/connections`, 'alice')).status).toBe(405);
   });
 
-  it('given a bad update body, should answer 400 before asking Meld anything', async () => {
+  it("given a bad update body, should answer 400 without calling Meld's mutation (only the ownership lookup, which comes first)", async () => {
     for (const body of ['not json', { products: [] }, { products: ['lower'] }, { products: 'OWNERS' }, {}]) {
       const answer = await call('POST', `${BASE}/connections/a2/update`, 'alice', body);
       expect(answer.status).toBe(400);
       expect(answer.json).toMatchObject({ code: 'BAD_REQUEST' });
     }
-    expect(meld.requests).toEqual([]);
+    expect(meld.mutations()).toEqual([]);
+    expect(meld.requests.map((r) => `${r.method} ${r.path}`)).toEqual(Array(5).fill('GET /bank-linking/connections/a2'));
   });
 
   it("given basePath '' or a trailing slash, should route the same", async () => {

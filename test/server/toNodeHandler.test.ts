@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeHandler, type NodeHandler } from '../../src/server/index.js';
+import { NODE_READ_AHEAD, upload } from './helpers/upload.js';
 
 let server: Server | undefined;
 
@@ -91,6 +93,75 @@ describe('toNodeHandler', () => {
     const response = await fetch(`${url}/x`, { method: 'POST', body: 'x'.repeat(5000) });
     expect(response.status).toBe(413);
     expect(called).toBe(false);
+  });
+
+  describe('a large upload (issue 13, item 2): nothing buffered ahead of the handler', () => {
+    const MiB = 1024 * 1024;
+    let socket: Socket | undefined;
+    /** Bytes the server read from the client's socket; checks nothing more comes in once the answer is out. */
+    async function serverRead(): Promise<number> {
+      const before = socket!.bytesRead;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(socket!.bytesRead).toBe(before);
+      return before;
+    }
+    async function listenCounting(node: NodeHandler) {
+      return listen((req, res) => {
+        socket = req.socket;
+        node(req, res);
+      });
+    }
+
+    it('given a handler that answers without reading a 16 MiB chunked upload, should deliver its answer having read no more than Node reads ahead, and close instead of draining', async () => {
+      let calls = 0;
+      const url = await listenCounting(toNodeHandler(async () => ((calls += 1), new Response('{"code":"CONNECTION_NOT_FOUND"}', { status: 404 }))));
+      const answer = await upload(`${url}/api/meld/connections/x/update`, 16 * MiB);
+      expect(answer.status).toBe(404);
+      expect(calls).toBe(1);
+      expect(await serverRead()).toBeLessThan(NODE_READ_AHEAD);
+    });
+
+    it('given a handler that reads a chunked upload past maxBodyBytes, should answer 413 having read at most the limit plus what Node reads ahead', async () => {
+      const errors: unknown[] = [];
+      let read = 0;
+      const url = await listenCounting(
+        toNodeHandler(
+          async (request) => {
+            const reader = request.body!.getReader();
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              read += value.byteLength;
+            }
+            return new Response('unreachable');
+          },
+          { maxBodyBytes: 64 * 1024, onError: (error) => errors.push(error) },
+        ),
+      );
+      const answer = await upload(`${url}/hooks`, 16 * MiB);
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      expect(read).toBeLessThanOrEqual(64 * 1024);
+      expect(await serverRead()).toBeLessThan(64 * 1024 + NODE_READ_AHEAD);
+    });
+
+    it('given a Content-Length over maxBodyBytes, should answer 413 without calling the handler or reading the body', async () => {
+      let called = false;
+      const url = await listenCounting(toNodeHandler(async () => ((called = true), new Response('x')), { maxBodyBytes: 1000 }));
+      const answer = await upload(`${url}/x`, 16 * MiB, { 'content-length': String(16 * MiB) });
+      expect(answer.status).toBe(413);
+      expect(called).toBe(false);
+      expect(await serverRead()).toBeLessThan(NODE_READ_AHEAD);
+    });
+
+    it('given a body within the limit that the handler reads, should keep the connection alive', async () => {
+      const url = await listenCounting(toNodeHandler(async (request) => new Response(String((await request.text()).length))));
+      const first = await fetch(`${url}/x`, { method: 'POST', body: 'a'.repeat(100_000) });
+      expect(await first.text()).toBe('100000');
+      expect(first.headers.get('connection')).toBe('keep-alive');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(socket!.destroyed).toBe(false);
+    });
   });
 
   it('given the handler throws, should answer 500 JSON and report it', async () => {
