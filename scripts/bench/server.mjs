@@ -322,7 +322,7 @@ const slowAfter = await slowInstance.stats();
 // -- repair rate-limit flood ------------------------------------------------------
 const repair = (k, user, id) =>
   new Promise((resolve) => {
-    const req = request(`${instances[k % 2].url}/api/meld/connections/${encodeURIComponent(id)}/repair`, { method: 'POST', agent, headers: { 'x-user': user } }, (res) => {
+    const req = request(`${instances[k % 2].url}/api/meld/connections/${encodeURIComponent(id)}/repair`, { method: 'POST', agent, headers: { 'x-user': user, 'content-type': 'application/json' } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
     });
@@ -346,7 +346,7 @@ await Promise.all(Array.from({ length: 50 }, async () => {
   while (floodNext < options.flood) {
     const k = floodNext++;
     const status = await new Promise((resolve) => {
-      const req = request(`${instances[k % 2].url}/api/meld/connections/made_up_${k}/repair`, { method: 'POST', agent: floodAgent, headers: { 'x-user': 'mallory' } }, (res) => {
+      const req = request(`${instances[k % 2].url}/api/meld/connections/made_up_${k}/repair`, { method: 'POST', agent: floodAgent, headers: { 'x-user': 'mallory', 'content-type': 'application/json' } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode));
       });

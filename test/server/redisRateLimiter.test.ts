@@ -146,7 +146,7 @@ describe('createRedisRateLimiter: two host-backend instances sharing one Redis',
     });
   }
   const repair = async (handler: (request: Request) => Promise<Response>, user: string, id: string) =>
-    (await handler(new Request(`http://h/api/meld/connections/${id}/repair`, { method: 'POST', headers: { 'x-user': user } }))).status;
+    (await handler(new Request(`http://h/api/meld/connections/${id}/repair`, { method: 'POST', headers: { 'x-user': user, 'content-type': 'application/json' } }))).status;
 
   it('given 5 repairs spread over A and B, should refuse the 6th on either; a flood on both reaches Meld at most 20 times and lifts nothing', async () => {
     const a = instance();

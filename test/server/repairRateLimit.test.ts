@@ -22,7 +22,7 @@ function build(overrides: Partial<ReconnectHandlerOptions> = {}) {
 }
 
 const repair = async (user: string, id: string) =>
-  (await handler(new Request(`http://h${BASE}/connections/${encodeURIComponent(id)}/repair`, { method: 'POST', headers: { 'x-user': user } }))).status;
+  (await handler(new Request(`http://h${BASE}/connections/${encodeURIComponent(id)}/repair`, { method: 'POST', headers: { 'x-user': user, 'content-type': 'application/json' } }))).status;
 
 /** `count` repairs of made-up ids by `user`, `concurrency` at a time; the answers' statuses, counted. */
 async function flood(user: string, count: number, concurrency = 50): Promise<Record<number, number>> {
@@ -138,7 +138,7 @@ describe('repair rate limit under attack', () => {
     build({ repairLookupRateLimit: { take: (key, customer) => (calls.push(`${customer}/${key}`), calls.length <= 2 ? { allowed: true } : { allowed: false, retryAfterSeconds: 9 }) } });
     expect(await repair('alice', 'a1')).toBe(200);
     expect(await repair('alice', 'a1')).toBe(200);
-    const refused = await handler(new Request(`http://h${BASE}/connections/a1/repair`, { method: 'POST', headers: { 'x-user': 'alice' } }));
+    const refused = await handler(new Request(`http://h${BASE}/connections/a1/repair`, { method: 'POST', headers: { 'x-user': 'alice', 'content-type': 'application/json' } }));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('9');
     expect(calls).toEqual(['alice/alice', 'alice/alice', 'alice/alice']);
