@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_IDS } from '../../demo/connections.js';
+import { DEMO_IDS, LAKESIDE_MESSAGE } from '../../demo/connections.js';
 import { badge, banner, card, expectAttribute, expectText, signIn, startE2E, widgetDialog, widgetFrame, type E2E } from './harness.js';
 
 let e2e: E2E;
@@ -87,6 +87,13 @@ describe('given an open page', () => {
     await expectAttribute(banner(northstar), 'data-state', 'institution-action');
     await expectText(banner(northstar).locator('[data-slot="banner-detail"]'), message);
     expect(await banner(northstar).locator('b').count()).toBe(0);
+    // Meld has no message field: the simulator keeps the words where Plaid does, in serviceProviderDetails.
+    expect(simulator.getConnection(DEMO_IDS.healthy)).not.toHaveProperty('institutionMessage');
+    // A fresh page reads them back from Meld's serviceProviderDetails (the demo backend stores nothing).
+    await page.reload();
+    await expectText(banner(card(page, DEMO_IDS.healthy)).locator('[data-slot="banner-detail"]'), message);
+    // The seeded INSTITUTION_ACTION_REQUIRED card shows its bank's own words the same way.
+    await expectText(banner(card(page, DEMO_IDS.institutionAction)).locator('[data-slot="banner-detail"]'), LAKESIDE_MESSAGE);
   });
 });
 
