@@ -62,6 +62,8 @@ describe('meld-reconnect-kit/server from the packed package', () => {
         'createRedisEventBus',
         'createRedisRateLimiter',
         'createWebhookHandler',
+        'defaultInstitutionMessage',
+        'readInstitutionMessage',
         'signMeldWebhook',
         'toNodeHandler',
         'verifyMeldWebhook',

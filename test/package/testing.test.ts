@@ -82,7 +82,8 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
       signInPage: true,
       posted: 'connect_complete',
       status: 'ACTIVE',
-      webhooks: [true, true],
+      // STATUS_CHANGE, CONNECTION_COMPLETED, ACCOUNTS_UPDATING, ACCOUNTS_UPDATED: all signed.
+      webhooks: [true, true, true, true],
       badPort: 'invalid-option',
       listed: ['c'],
       repairKind: 'rate-limited',
