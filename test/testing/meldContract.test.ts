@@ -186,7 +186,6 @@ afterAll(async () => {
   await receiver.close();
   // Every test above adds to it; a run that checks nothing fails here.
   expect(checks).toBeGreaterThan(100);
-  if (process.env.MRK_PRINT_CHECKS) console.log(`contract checks: ${checks}`);
 });
 beforeEach(() => {
   sim.reset();
