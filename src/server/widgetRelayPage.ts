@@ -134,8 +134,10 @@ function frameSources(options: WidgetRelayPageOptions): string {
  * - a Content-Security-Policy that runs only the page's own script and style
  *   (by hash), frames only `https:` (plus `frameSources`), and forbids framing
  *   the page itself
- * - `Cross-Origin-Opener-Policy: same-origin`, which moves the popup out of
- *   the host tab's browsing context group: nothing in it can reach the tab
+ * - `Cross-Origin-Opener-Policy: same-origin-allow-popups`, which moves the
+ *   popup out of the host tab's browsing context group (nothing in it can
+ *   reach the tab) while the widget's own popups (banks' OAuth pages) keep
+ *   the opener they report back to
  * - `Cache-Control: no-store`, `Referrer-Policy: no-referrer`, `nosniff`
  *
  * The page is static and holds nothing of the customer's: it needs no sign-in
@@ -175,7 +177,9 @@ export function widgetRelayPage(options: WidgetRelayPageOptions = {}): WidgetRel
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'content-security-policy': csp,
-      'cross-origin-opener-policy': 'same-origin',
+      // Not 'same-origin': under it, the widget frame's popups (banks' OAuth pages) would lose the
+      // opener they answer to. Either value moves the relay out of the host tab's group.
+      'cross-origin-opener-policy': 'same-origin-allow-popups',
       'cross-origin-resource-policy': 'same-origin',
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',

@@ -260,26 +260,31 @@ const ATTACKER_PAGE = `<!doctype html>
   attempt('top.opener.postMessage', () => top.opener.postMessage(forged, '*'));
   attempt('parent.postMessage', () => parent.postMessage(forged, '*'));
   attempt('top.postMessage', () => top.postMessage(JSON.stringify(forged), '*'));
-  // The kit's old popup was named 'meld-connect': find it by name and go through its opener.
-  attempt('named meld-connect', () => {
-    const found = window.open('', 'meld-connect');
+  // Windows found by name: the kit's old popup was named 'meld-connect' (go
+  // through its opener), the host tab is 'kit-host' in the test. A name that
+  // finds nothing opens a fresh blank window, which is closed again.
+  const byName = (name) => {
+    const found = window.open('', name);
     if (!found) return 'null';
     if (found === window || found === top) {
-      found.opener.location.href = phish('named');
+      found.opener.location.href = phish('named:' + name);
       return 'itself';
     }
-    const way = found.opener && found.opener !== window ? found.opener : null;
-    if (way) way.location.href = phish('named');
-    found.close();
-    return way ? 'a window with a way back' : 'a new window';
-  });
-  // The host page's frame is named 'kit-host' in the test: target it by name.
-  attempt('named kit-host', () => {
-    const found = window.open(phish('kit-host'), 'kit-host');
-    const out = found ? 'a window' : 'null';
-    if (found) found.close();
-    return out;
-  });
+    let fresh = false;
+    try {
+      fresh = found.location.href === 'about:blank';
+    } catch (error) {
+      fresh = false; // another origin's window: an existing one
+    }
+    if (fresh) {
+      found.close();
+      return 'a new window';
+    }
+    found.location.href = phish('named:' + name);
+    return 'an existing window';
+  };
+  attempt('named meld-connect', () => byName('meld-connect'));
+  attempt('named kit-host', () => byName('kit-host'));
   fetch(q.get('report'), { method: 'POST', body: JSON.stringify({ page: 'attacker', results }) })
     .finally(() => setTimeout(() => { location.href = q.get('back'); }, 200));
 </script>
