@@ -124,6 +124,10 @@ export default async function setup(project: TestProject) {
       return json(res, 200, { counts: Object.fromEntries(counts), openStreams: streams.size, lastEventIds, log });
     }
 
+    if (req.method === 'GET' && path === '/widget-oauth') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end(OAUTH_PAGE);
+    }
     if (req.method === 'GET' && path === '/widget') {
       res.writeHead(200, { 'content-type': 'text/html' });
       return void res.end(WIDGET_PAGE);
@@ -196,7 +200,7 @@ export default async function setup(project: TestProject) {
 
 // A stand-in for Meld's widget, served from the fake host's origin: it posts
 // what Meld's widget posts, to its parent (iframe) or opener (popup). Query:
-// connectionId, auto=complete|error (after delay=ms, default 50), outcome=active|still-broken, shape=string, nested=1, institution=name,
+// connectionId, auto=complete|error (after delay=ms, default 50), outcome=active|still-broken, shape=string, nested=1, institution=name, oauth=1,
 // goto=URL (after init, the widget sends its window there, as a widget sends it to a bank's page).
 const WIDGET_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Fake Meld widget</title></head>
@@ -216,7 +220,7 @@ const WIDGET_PAGE = `<!doctype html>
       ? { connectionId, newStatus: 'RECONNECT_REQUIRED', newStatusReason: 'OTHER' }
       : { connectionId, newStatus: 'ACTIVE', newStatusReason: null };
     await fetch('/__control/emit', { method: 'POST', body: JSON.stringify(next) });
-    const metadata = { institutionId: 'inst_1', institutionName: q.get('institution') ?? 'First Test Bank', accountCount: 2, accounts: [] };
+    const metadata = { institutionId: 'inst_1', institutionName: q.get('institution') ?? 'First Test Bank', accountCount: 2, accounts: [], ...oauth };
     post(q.get('nested') ? { domain: 'meld-connect', eventName: 'connect_complete', metadata } : { domain: 'meld-connect', eventName: 'connect_complete', ...metadata });
   }
   function fail() {
@@ -225,6 +229,16 @@ const WIDGET_PAGE = `<!doctype html>
   document.getElementById('signin').onclick = complete;
   document.getElementById('fail').onclick = fail;
   if (q.get('goto')) setTimeout(() => { location.href = q.get('goto'); }, 50);
+  // oauth=1: the bank's login opens in a popup of the widget's, which answers through its opener.
+  let oauth = {};
+  if (q.get('oauth')) {
+    addEventListener('message', (event) => {
+      if (event.origin !== location.origin || !event.data || event.data.oauth !== 'done') return;
+      oauth = { oauthOpenerTopOpener: event.data.openerTopOpener };
+      complete();
+    });
+    setTimeout(() => window.open('/widget-oauth', 'bank-oauth', 'popup=yes,width=300,height=300'), 50);
+  }
   const delay = Number(q.get('delay') ?? 50);
   if (q.get('auto') === 'complete') setTimeout(complete, delay);
   if (q.get('auto') === 'error') setTimeout(fail, delay);
@@ -297,5 +311,22 @@ const PHISHED_PAGE = `<!doctype html>
 <script>
   const report = new URLSearchParams(location.search).get('report');
   if (report) fetch(report, { method: 'POST', body: JSON.stringify({ page: 'phished', via: new URLSearchParams(location.search).get('via') }) });
+</script>
+</body></html>`;
+
+// The bank's OAuth page, opened by the widget in a popup: it answers the widget
+// through its opener (as banks do), saying whether anything lies beyond it.
+const OAUTH_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bank sign-in</title></head>
+<body><h1>Bank sign-in</h1>
+<script>
+  let openerTopOpener;
+  try {
+    openerTopOpener = window.opener.top.opener === null ? 'null' : 'a window';
+  } catch (error) {
+    openerTopOpener = 'threw ' + error.name;
+  }
+  window.opener.postMessage({ oauth: 'done', openerTopOpener }, location.origin);
+  setTimeout(() => window.close(), 50);
 </script>
 </body></html>`;

@@ -207,6 +207,15 @@ describe('openMeldWidget in popup mode (Chromium, the relay page on this origin)
     await waitFor(async () => expect(await commands.countRelayWindows()).toBe(0), { timeout: 5_000 });
   });
 
+  it("given the bank's login in a popup of the widget's, should keep its way back to the widget, and nothing beyond the relay", async () => {
+    const calls = spies();
+    const popup = await prepareInClick();
+    open({ widgetUrl: widgetUrl({ oauth: '1' }), mode: 'popup', popup, ...calls });
+    await waitFor(() => expect(calls.onClose).toHaveBeenCalledWith('completed'), { timeout: 8_000 });
+    // The OAuth page reached the widget through its opener; the relay, above the widget, has no opener.
+    expect(calls.onComplete).toHaveBeenCalledWith(expect.objectContaining({ institutionName: 'First Test Bank', oauthOpenerTopOpener: 'null' }));
+  });
+
   it('given the customer closes the popup, should end the flow as closed', async () => {
     const calls = spies();
     const popup = await prepareInClick();
