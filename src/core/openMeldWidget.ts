@@ -290,7 +290,7 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
   try {
     if (mode === 'popup') {
       const popup = options.popup === undefined ? preparePopup({ relayUrl: options.relayUrl }) : options.popup;
-      if (popup && !popup.closed) {
+      if (popup) {
         let unlink = () => popup.close();
         undo.push(() => unlink());
         const failed = (error: unknown) => end('error', new WidgetError('launch-failed', error));
@@ -298,7 +298,7 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
           if (ended) return;
           unlink = linkRelay({
             popup,
-            widget: { widgetUrl: url.href, origins: [...origins], title: options.title ?? widgetMessages['widget.title'], lang: document.documentElement.lang || undefined },
+            widget: { widgetUrl: url.href, origins: [...origins], title: options.title ?? widgetMessages['widget.title'], lang: document.documentElement.lang },
             onData: deliver,
             onClosed: () => end('closed-by-customer'),
             onFailed: failed,

@@ -5,11 +5,13 @@
  */
 import { RELAY_CHANNEL_PREFIX, RELAY_PROTOCOL, type PreparedPopup } from './preparePopup.js';
 
-/** What the relay page sends, once checked. */
+/** What the relay page sends, once checked (its other fields: `v`, `from`, `nonce`). */
 export type RelayMessage =
-  | { type: 'alive'; hidden: boolean; opened: boolean }
+  | { type: 'alive'; hidden?: unknown; opened?: unknown }
   | { type: 'message'; data: unknown }
   | { type: 'closed' };
+
+const TYPES: readonly unknown[] = ['alive', 'message', 'closed'];
 
 /**
  * Reads one message from the relay channel: only `from: 'relay'` messages of
@@ -18,13 +20,10 @@ export type RelayMessage =
  * nonce, an unknown type) is `null`.
  */
 export function readRelayMessage(data: unknown, secret: string): RelayMessage | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const m = data as Record<string, unknown>;
-  if (m.v !== RELAY_PROTOCOL || m.from !== 'relay' || typeof m.nonce !== 'string' || m.nonce !== secret || secret === '') return null;
-  if (m.type === 'alive') return { type: 'alive', hidden: m.hidden === true, opened: m.opened === true };
-  if (m.type === 'message') return { type: 'message', data: m.data };
-  if (m.type === 'closed') return { type: 'closed' };
-  return null;
+  const m = data as Record<string, unknown> | null;
+  return typeof m === 'object' && m?.v === RELAY_PROTOCOL && m.from === 'relay' && m.nonce === secret && secret !== '' && TYPES.includes(m.type)
+    ? (m as unknown as RelayMessage)
+    : null;
 }
 
 /** What the relay shows: the checked widget URL, the origins whose messages count, and the page's names. */
@@ -44,10 +43,6 @@ export interface LinkRelayOptions {
   onClosed: () => void;
   /** The relay page never answered (not served, or blocked): the widget cannot show. */
   onFailed: (error: Error) => void;
-  /** For tests. */
-  now?: (() => number) | undefined;
-  every?: ((callback: () => void, ms: number) => () => void) | undefined;
-  channel?: ((name: string) => Pick<BroadcastChannel, 'postMessage' | 'close' | 'addEventListener'>) | undefined;
 }
 
 /** The relay says it is alive every second; this much silence (while it is visible) means it is gone. */
@@ -64,39 +59,31 @@ const CHECK_MS = 500;
  */
 export function linkRelay(options: LinkRelayOptions): () => void {
   const { popup, widget } = options;
-  const now = options.now ?? (() => Date.now());
-  const every =
-    options.every ??
-    ((callback: () => void, ms: number) => {
-      const timer = setInterval(callback, ms);
-      return () => clearInterval(timer);
-    });
-  const channel = (options.channel ?? ((name: string) => new BroadcastChannel(name)))(RELAY_CHANNEL_PREFIX + popup.secret);
-  const started = now();
+  const channel = new BroadcastChannel(RELAY_CHANNEL_PREFIX + popup.secret);
+  const started = Date.now();
   let heard: number | undefined;
   let hidden = false;
   let closedSince: number | undefined;
   let done = false;
-  let stopTimer = () => {};
 
   const stop = () => {
     if (done) return false;
     done = true;
-    stopTimer();
+    clearInterval(timer);
     channel.close();
     popup.close();
     return true;
   };
   const send = () =>
-    channel.postMessage({ v: RELAY_PROTOCOL, from: 'kit', nonce: popup.secret, type: 'open', ...widget, origins: [...widget.origins] });
+    channel.postMessage({ v: RELAY_PROTOCOL, from: 'kit', nonce: popup.secret, type: 'open', ...widget });
 
   channel.addEventListener('message', (event: MessageEvent) => {
     const message = done ? null : readRelayMessage(event.data, popup.secret);
     if (!message) return;
-    heard = now();
+    heard = Date.now();
     if (message.type === 'alive') {
-      hidden = message.hidden;
-      if (!message.opened) send();
+      hidden = message.hidden === true;
+      if (message.opened !== true) send();
     } else if (message.type === 'message') {
       options.onData(message.data);
     } else if (stop()) {
@@ -104,8 +91,9 @@ export function linkRelay(options: LinkRelayOptions): () => void {
     }
   });
 
-  stopTimer = every(() => {
-    const at = now();
+  // Declared after `stop` uses it: nothing can call `stop` before this line runs (channel messages are async).
+  const timer = setInterval(() => {
+    const at = Date.now();
     if (heard === undefined) {
       // Before the relay's first word the handle is the only sign: the relay's
       // isolation also makes it read closed, so wait a moment for the relay to speak.
@@ -113,7 +101,7 @@ export function linkRelay(options: LinkRelayOptions): () => void {
       if (closedSince !== undefined && at - closedSince >= RELAY_CLOSED_GRACE_MS) {
         if (stop()) options.onClosed();
       } else if (at - started >= RELAY_HELLO_MS && stop()) {
-        options.onFailed(new Error(`meld-reconnect-kit: the widget relay page (${popup.relayUrl}) did not answer; serve it on this origin (createReconnectHandler does, at {basePath}/widget-relay).`));
+        options.onFailed(new Error(`meld-reconnect-kit: no answer from the widget relay page ${popup.relayUrl}`));
       }
     } else if (!hidden && at - heard >= RELAY_SILENCE_MS && stop()) {
       options.onClosed();

@@ -1,4 +1,5 @@
 import { warnOnce } from './dev.js';
+import { randomHex } from './randomHex.js';
 
 const POPUP_FEATURES = 'popup=yes,width=420,height=720';
 /** How long a closed popup's channel keeps telling a relay that is still loading to close. */
@@ -28,8 +29,6 @@ export interface PreparePopupOptions {
 export interface PreparedPopup {
   /** The relay page the window was sent to, without its secret. */
   readonly relayUrl: string;
-  /** Whether `close()` ran. */
-  readonly closed: boolean;
   /**
    * Closes the window: through the handle while it still reaches it, and over the
    * relay's channel once the relay page has loaded (the page isolates itself from
@@ -42,10 +41,6 @@ export interface PreparedPopup {
   readonly window: Window;
 }
 
-function randomSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 /**
  * Opens the popup synchronously, inside the customer's click, so that popup
@@ -68,46 +63,36 @@ function randomSecret(): string {
  */
 export function preparePopup(options: PreparePopupOptions): PreparedPopup | null {
   if (typeof window === 'undefined') return null;
-  const { relayUrl, features = POPUP_FEATURES } = options;
+  const { relayUrl } = options;
   let url: URL | undefined;
   try {
-    url = relayUrl ? new URL(relayUrl, window.location.href) : undefined;
+    url = relayUrl ? new URL(relayUrl, location.href) : undefined;
   } catch {
     // reported below
   }
-  if (!url || url.origin !== window.location.origin || typeof BroadcastChannel !== 'function') {
-    warnOnce(() => [
-      `popup:${String(relayUrl)}`,
-      `popup mode needs a widget relay page on this origin (widget.relayUrl, default {baseUrl}/widget-relay) and BroadcastChannel; got ${String(relayUrl)}. The widget opens as a dialog.`,
-    ]);
+  if (url?.origin !== location.origin || typeof BroadcastChannel !== 'function') {
+    try {
+      // Written out here so that host bundlers drop the message from production builds.
+      if (process.env.NODE_ENV !== 'production') {
+        warnOnce(() => ['popup', `popup mode needs widget.relayUrl on this origin (default {baseUrl}/widget-relay), not ${relayUrl}: using the dialog.`]);
+      }
+    } catch {
+      // No `process` (a page without a bundler): silent, as warnOnce is.
+    }
     return null;
   }
   url.hash = '';
-  const secret = randomSecret();
-  let popup: Window | null;
-  try {
-    popup = window.open('about:blank', '_blank', features);
-  } catch {
-    return null;
-  }
-  if (!popup) return null;
-  try {
-    // Cut the way back before anything loads; the relay's COOP header then isolates the window entirely.
-    popup.opener = null;
-    popup.location.replace(`${url.href}#${secret}`);
-  } catch {
-    popup.close();
-    return null;
-  }
-  const win = popup;
+  const secret = randomHex(32);
+  const win = window.open('about:blank', '_blank', options.features ?? POPUP_FEATURES);
+  if (!win) return null;
+  // Cut the way back before anything loads; the relay's COOP header then isolates the window entirely.
+  win.opener = null;
+  win.location.replace(`${url.href}#${secret}`);
   let closed = false;
   return {
     relayUrl: url.href,
     secret,
     window: win,
-    get closed() {
-      return closed;
-    },
     close() {
       if (closed) return;
       closed = true;

@@ -249,7 +249,7 @@ describe('openMeldWidget in popup mode (Chromium, the relay page on this origin)
     const opened = vi.spyOn(window, 'open');
     expect(preparePopup({ relayUrl: `${HOST}/api/widget-relay` })).toBeNull();
     expect(opened).not.toHaveBeenCalled();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('popup mode needs a widget relay page on this origin'));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('popup mode needs widget.relayUrl on this origin'));
   });
 });
 

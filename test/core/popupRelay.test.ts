@@ -1,7 +1,8 @@
 // The kit's end of the widget relay (src/core/popupRelay.ts), in jsdom over
 // real BroadcastChannels: the test plays the relay page (and the forgers), and
-// drives the clock through the link's timer ports.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+// moves the clock with fake timers (setInterval and Date only: the channels and
+// the waits for their delivery run for real).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   RELAY_CLOSED_GRACE_MS,
   RELAY_HELLO_MS,
@@ -16,7 +17,12 @@ const SECRET = 'a'.repeat(64);
 const WIDGET = { widgetUrl: 'https://institution-connect-sb.meld.io/?connectToken=t1', origins: ['https://institution-connect-sb.meld.io'], title: 'Reconnect First Bank', lang: 'es' };
 const open: BroadcastChannel[] = [];
 
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+});
+
 afterEach(() => {
+  vi.useRealTimers();
   for (const channel of open.splice(0)) channel.close();
 });
 
@@ -34,47 +40,30 @@ function relayMessage(type: string, extra: Record<string, unknown> = {}) {
 }
 
 function setup(overrides: Partial<LinkRelayOptions> = {}) {
-  let now = 1_000;
-  let tick: () => void = () => {};
   const windowState = { closed: false };
   const popup: PreparedPopup = {
     relayUrl: 'https://host.example/api/meld/widget-relay',
     secret: SECRET,
     window: windowState as unknown as Window,
-    closed: false,
     close: vi.fn(),
   };
   const relay = channel();
   const heardByRelay: unknown[] = [];
   relay.onmessage = (event) => heardByRelay.push(event.data);
   const calls = { onData: vi.fn(), onClosed: vi.fn(), onFailed: vi.fn() };
-  const stopTimer = vi.fn();
-  const unlink = linkRelay({
-    popup,
-    widget: WIDGET,
-    ...calls,
-    now: () => now,
-    every: (callback) => {
-      tick = callback;
-      return stopTimer;
-    },
-    ...overrides,
-  });
-  /** Moves the clock and runs the link's periodic check. */
-  const advance = (ms: number) => {
-    now += ms;
-    tick();
-  };
-  return { popup, relay, heardByRelay, calls, unlink, advance, windowState, stopTimer };
+  const unlink = linkRelay({ popup, widget: WIDGET, ...calls, ...overrides });
+  /** Moves the clock, running the link's periodic checks on the way. */
+  const advance = (ms: number) => vi.advanceTimersByTime(ms);
+  return { popup, relay, heardByRelay, calls, unlink, advance, windowState };
 }
 
 describe('readRelayMessage', () => {
   it.each([
-    ['alive', relayMessage('alive', { hidden: true, opened: false }), { type: 'alive', hidden: true, opened: false }],
-    ['message', relayMessage('message', { data: { domain: 'meld-connect', eventName: 'init' } }), { type: 'message', data: { domain: 'meld-connect', eventName: 'init' } }],
-    ['closed', relayMessage('closed'), { type: 'closed' }],
-  ])('given a relay %s message with the secret, should read it', (_name, data, expected) => {
-    expect(readRelayMessage(data, SECRET)).toEqual(expected);
+    ['alive', relayMessage('alive', { hidden: true, opened: false })],
+    ['message', relayMessage('message', { data: { domain: 'meld-connect', eventName: 'init' } })],
+    ['closed', relayMessage('closed')],
+  ])('given a relay %s message with the secret, should read it', (_name, data) => {
+    expect(readRelayMessage(data, SECRET)).toEqual(data);
   });
 
   it.each([
@@ -125,7 +114,7 @@ describe('linkRelay', () => {
   });
 
   it("given the relay's closed, should report it once, close the window and hear nothing more", async () => {
-    const { relay, calls, popup, stopTimer, advance } = setup();
+    const { relay, calls, popup, advance } = setup();
     relay.postMessage(relayMessage('closed'));
     await vi.waitFor(() => expect(calls.onClosed).toHaveBeenCalled());
     relay.postMessage(relayMessage('message', { data: { domain: 'meld-connect', eventName: 'init' } }));
@@ -136,7 +125,7 @@ describe('linkRelay', () => {
     expect(calls.onData).not.toHaveBeenCalled();
     expect(calls.onFailed).not.toHaveBeenCalled();
     expect(popup.close).toHaveBeenCalledTimes(1);
-    expect(stopTimer).toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('given a visible relay that falls silent, should end as closed after RELAY_SILENCE_MS', async () => {
