@@ -91,6 +91,8 @@ export function linkRelay(options: LinkRelayOptions): () => void {
     }
   });
 
+  // A relay already listening shows the widget now; one still loading asks again (its `alive` says `opened: false`).
+  send();
   // Declared after `stop` uses it: nothing can call `stop` before this line runs (channel messages are async).
   const timer = setInterval(() => {
     const at = Date.now();
