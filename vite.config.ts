@@ -5,6 +5,7 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+import { closeRelayWindows, countRelayWindows, kitPages } from './test/browser/kitPages.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -93,7 +94,8 @@ export default defineConfig({
         },
       },
       {
-        plugins: [react()],
+        // kitPages: the widget relay page and a host page, on the test page's origin.
+        plugins: [react(), kitPages()],
         test: {
           name: 'browser',
           root,
@@ -103,7 +105,7 @@ export default defineConfig({
           // The files share one loopback host and reset it; run them one after another.
           fileParallelism: false,
           retry: BROWSER_RETRY,
-          browser: chromium(),
+          browser: { ...chromium(), commands: { closeRelayWindows, countRelayWindows } },
         },
       },
       {

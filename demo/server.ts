@@ -111,6 +111,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     authorize,
     basePath: '/api/meld',
     bus,
+    // Popup mode's relay page (GET /api/meld/widget-relay) frames the widget: allow the simulator's plain-http origin.
+    widgetRelay: { frameSources: [simulator.widgetOrigin] },
     repairRateLimit: limits.limiter,
     repairLookupRateLimit: lookups.limiter,
     // The bank's message for INSTITUTION_ACTION_REQUIRED is read from Meld's serviceProviderDetails

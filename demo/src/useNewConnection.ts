@@ -46,7 +46,8 @@ export function useNewConnection({ mode, allowedHosts }: Options) {
       const institution = old.institutionName ?? 'your bank';
       // INSTITUTION_DISABLED: the same bank cannot come back; let the customer pick another.
       const sameBank = getStatusDecision(old.status, old.statusReason).prompt !== 'choose-another-institution';
-      const popupWindow = currentMode === 'popup' ? preparePopup() : undefined;
+      // The kit's relay page, served by createReconnectHandler next to the API (see demo/server.ts).
+      const popup = currentMode === 'popup' ? preparePopup({ relayUrl: '/api/meld/widget-relay' }) : undefined;
       setState({ status: 'requesting', institution });
       fetch('/api/demo/connect', {
         method: 'POST',
@@ -61,7 +62,7 @@ export function useNewConnection({ mode, allowedHosts }: Options) {
           const opened = openMeldWidget({
             widgetUrl,
             mode: currentMode,
-            popupWindow,
+            popup,
             allowedHosts: hosts,
             title: sameBank ? `Connect ${institution} again` : 'Connect a bank',
             onComplete: () => {
@@ -82,7 +83,7 @@ export function useNewConnection({ mode, allowedHosts }: Options) {
           setState((current) => (current.status === 'requesting' ? { status: 'widget-open', institution } : current));
         })
         .catch(() => {
-          popupWindow?.close();
+          popup?.close();
           setState({ status: 'failed', institution });
         });
     },

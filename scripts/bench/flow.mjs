@@ -66,23 +66,28 @@ function instrument(widgetOrigin) {
       }
     }
   }).observe(document, { childList: true, subtree: true }); // the init script runs before <html> exists
-  // Popup mode: the window opens blank in the click and is navigated later; it
-  // turns cross-origin (its location unreadable) when the widget's page commits.
+  // Popup mode: the window opens blank in the click and loads the kit's relay
+  // page (this origin) at once; the relay's first word on its channel marks it
+  // up, and the widget's `init` reaches the page through that channel.
   const open = window.open.bind(window);
   window.open = (...args) => {
-    const popup = open(...args);
     bench.opened = performance.now();
-    const check = () => {
-      if (!popup || popup.closed) return;
-      try {
-        void popup.location.href;
-        setTimeout(check, 0);
-      } catch {
-        bench.navigated = performance.now();
-      }
-    };
-    setTimeout(check, 0);
-    return popup;
+    return open(...args);
+  };
+  const Channel = window.BroadcastChannel;
+  window.BroadcastChannel = class extends Channel {
+    constructor(name) {
+      super(name);
+      if (!String(name).startsWith('meld-reconnect-kit:widget-relay:')) return;
+      this.addEventListener('message', (event) => {
+        const message = event.data;
+        if (!message || message.from !== 'relay') return;
+        if (!bench.navigated) bench.navigated = performance.now();
+        if (message.type !== 'message' || bench.init) return;
+        const data = typeof message.data === 'string' ? (() => { try { return JSON.parse(message.data); } catch { return null; } })() : message.data;
+        if (data && data.domain === 'meld-connect' && data.eventName === 'init') bench.init = performance.now();
+      });
+    }
   };
   // Resolves with the epoch time (page clock) at which `connectionId`'s banner is shown (or gone).
   window.__waitForBanner = (connectionId, present) =>
@@ -133,8 +138,8 @@ async function measureClicks(browser, demo, mode, runs, warmups) {
       ...(mode === 'dialog'
         ? // The frame gets the widget's URL when the kit builds the dialog: before that it is the kit's work.
           { kitUntilUrl: raw.navigated - raw.click - host, afterUrl: raw.init - raw.navigated }
-        : // The window opens blank inside the click (popup blockers), then turns cross-origin when the widget's page commits.
-          { windowOpened: raw.opened - raw.click, untilCommit: raw.navigated - raw.click - host, afterCommit: raw.init - raw.navigated }),
+        : // The window opens inside the click (popup blockers) and loads the relay while the repair POST runs.
+          { windowOpened: raw.opened - raw.click, relayUp: raw.navigated - raw.click }),
     };
     if (i >= warmups) samples.push(sample);
   }
@@ -143,7 +148,7 @@ async function measureClicks(browser, demo, mode, runs, warmups) {
   const common = { runs, toWidget: pick('toWidget'), host: pick('host'), beyondHost: pick('beyondHost'), hostServerSide: pick('serverRepairMs') };
   return mode === 'dialog'
     ? { ...common, kitUntilUrl: pick('kitUntilUrl'), afterUrl: pick('afterUrl') }
-    : { ...common, windowOpened: pick('windowOpened'), untilCommit: pick('untilCommit'), afterCommit: pick('afterCommit') };
+    : { ...common, windowOpened: pick('windowOpened'), relayUp: pick('relayUp') };
 }
 
 /** The page clock minus Node's, from the round trips with the smallest delay. */
@@ -236,8 +241,7 @@ try {
       row('    the widget page loading in the frame', r.afterUrl);
     } else {
       row('    (blank window opened, after the click)', r.windowOpened);
-      row('    until the window commits the widget page', r.untilCommit);
-      row('    the widget page running until init', r.afterCommit);
+      row('    the relay page up, after the click', r.relayUp);
     }
   }
   console.log(`\nwebhook-to-screen: simulator.setStatus -> banner shown/gone in the open page; ${options.changes} changes, ms`);

@@ -28,6 +28,8 @@ export interface HostApi {
   deleteConnection(connectionId: string, options?: HostRequestOptions): Promise<void>;
   /** The URL of the live status stream (`GET {base}/events`), when the client knows it. */
   readonly eventsUrl?: string | undefined;
+  /** The widget relay page popup mode opens (`GET {base}/widget-relay`), when the client knows it. */
+  readonly widgetRelayUrl?: string | undefined;
 }
 
 export interface HostClientOptions {
@@ -214,6 +216,7 @@ export function createHostClient(options: HostClientOptions): HostApi {
 
   return {
     eventsUrl: `${baseUrl}/events`,
+    widgetRelayUrl: `${baseUrl}/widget-relay`,
 
     listConnections: async (callOptions) => call('GET', '/connections', callOptions, asConnectionList, '{ connections: Connection[] }'),
 

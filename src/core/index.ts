@@ -108,5 +108,5 @@ export {
   type WidgetKitEvent,
 } from './openMeldWidget.js';
 export { WidgetError, type WidgetErrorKind } from './WidgetError.js';
-export { preparePopup } from './preparePopup.js';
+export { preparePopup, type PreparedPopup, type PreparePopupOptions } from './preparePopup.js';
 export { saveRedirectState, takeRedirectState, type RedirectState, type TakeRedirectStateOptions } from './redirectState.js';

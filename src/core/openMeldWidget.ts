@@ -3,8 +3,11 @@ import { parseWidgetMessage, type WidgetCompleteMetadata, type WidgetMessage } f
 import { validateWidgetUrl } from './validateWidgetUrl.js';
 import { WidgetError } from './WidgetError.js';
 import { widgetMessages } from './widgetMessages.js';
-import { preparePopup } from './preparePopup.js';
+import { preparePopup, type PreparedPopup } from './preparePopup.js';
 import { saveRedirectState } from './redirectState.js';
+import { WIDGET_IFRAME_ALLOW, WIDGET_IFRAME_SANDBOX } from './widgetFrame.js';
+
+export { WIDGET_IFRAME_ALLOW, WIDGET_IFRAME_SANDBOX };
 
 /** How the widget is shown. */
 export type { WidgetMode };
@@ -25,11 +28,15 @@ export interface OpenMeldWidgetOptions {
   /** Extra origins whose messages count, besides the widget URL's own origin. */
   allowedOrigins?: readonly string[] | undefined;
   /**
-   * For popup mode: a window opened synchronously in the customer's click
-   * (`preparePopup()`), navigated here once the session has arrived. `null`
-   * means it was blocked; the widget then opens as a dialog.
+   * For popup mode: the window opened in the customer's click with
+   * `preparePopup({ relayUrl })`, which shows the widget once the session has
+   * arrived. `null` means it was blocked (or popup mode cannot work here); the
+   * widget then opens as a dialog. Left out, `openMeldWidget` calls
+   * `preparePopup({ relayUrl })` itself, which browsers block outside a click.
    */
-  popupWindow?: Window | null | undefined;
+  popup?: PreparedPopup | null | undefined;
+  /** For popup mode without `popup`: the widget relay page on this origin (see `preparePopup`). */
+  relayUrl?: string | undefined;
   /** Accessible name of the dialog and the iframe. */
   title?: string | undefined;
   /** Accessible name of the dialog's close button. */
@@ -62,12 +69,7 @@ export interface MeldWidgetHandle {
   destroy(): void;
 }
 
-const POPUP_CHECK_MS = 400;
 const NARROW_QUERY = '(max-width: 479.98px)';
-/** Scripts, forms and same-origin for the widget; popups (escaping the sandbox) for banks' OAuth pages. */
-export const WIDGET_IFRAME_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
-/** Passkeys at the bank, and copying codes. */
-export const WIDGET_IFRAME_ALLOW = 'publickey-credentials-get; publickey-credentials-create; clipboard-write';
 
 let active: { end: (reason: WidgetCloseReason) => void } | undefined;
 
@@ -215,7 +217,17 @@ function closedHandle(mode: WidgetMode): MeldWidgetHandle {
  * Listens only to messages from the widget URL's origin (plus
  * `allowedOrigins`) and from the widget's own window, reads them with
  * `parseWidgetMessage`, closes on `connect_complete` and on `error`, and calls
- * `onClose` exactly once on every exit path. Throws `WidgetUrlError` (and
+ * `onClose` exactly once on every exit path.
+ *
+ * Popup mode shows the widget in the kit's relay page (see `preparePopup`):
+ * the window has no `opener`, so no page it reaches can navigate or message
+ * this tab; the relay makes the same origin and source checks as the dialog
+ * and forwards the widget's messages over a channel only this launch knows.
+ * The customer closing the window ends the launch with `closed-by-customer`;
+ * a relay page that never answers ends it with a `WidgetError` of kind
+ * `launch-failed` (`onError`, then `onClose('error')`).
+ *
+ * Throws `WidgetUrlError` (and
  * closes a prepared popup) when the URL is not safe to open. Throws a
  * `WidgetError` of kind `launch-failed` (the browser's error as `cause`) when
  * it could not show the widget (e.g. `showModal()` refused), with everything
@@ -228,7 +240,7 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
   try {
     url = validateWidgetUrl(options.widgetUrl, { allowedHosts: options.allowedHosts });
   } catch (error) {
-    options.popupWindow?.close();
+    options.popup?.close();
     throw error;
   }
   active?.end('replaced');
@@ -236,14 +248,13 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
   let mode: WidgetMode = options.mode ?? 'dialog';
   if (mode === 'redirect') {
     if (!options.redirect) throw new TypeError('meld-reconnect-kit: redirect mode needs redirect.connectionId to resume on return.');
-    options.popupWindow?.close();
+    options.popup?.close();
     saveRedirectState(options.redirect.connectionId, options.redirect.storage);
     (options.redirect.navigate ?? ((href: string) => window.location.assign(href)))(url.href);
     return closedHandle('redirect');
   }
 
   let ended = false;
-  let widgetWindow: () => Window | null = () => null;
   let element: HTMLDialogElement | undefined;
   const undo: (() => void)[] = [];
   const origins = new Set([url.origin, ...(options.allowedOrigins ?? [])]);
@@ -261,11 +272,8 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
   };
   const self = { end };
 
-  function onMessage(event: MessageEvent) {
-    if (ended || !origins.has(event.origin)) return;
-    const expected = widgetWindow();
-    if (!expected || event.source !== expected) return;
-    const message = parseWidgetMessage(event.data);
+  function deliver(data: unknown) {
+    const message = ended ? null : parseWidgetMessage(data);
     if (!message) return;
     options.onEvent?.(message);
     if (message.eventName === 'connect_complete') {
@@ -281,21 +289,21 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
 
   try {
     if (mode === 'popup') {
-      const popup = options.popupWindow === undefined ? preparePopup() : options.popupWindow;
-      if (popup && !popup.closed) {
-        undo.push(() => {
-          if (!popup.closed) popup.close();
-        });
-        popup.location.replace(url.href);
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        // A closed popup fires no event the opener can hear; `closed` is the only signal.
-        const watch = () => {
-          if (popup.closed) end('closed-by-customer');
-          else timer = setTimeout(watch, POPUP_CHECK_MS);
-        };
-        timer = setTimeout(watch, POPUP_CHECK_MS);
-        undo.push(() => clearTimeout(timer));
-        widgetWindow = () => popup;
+      const popup = options.popup === undefined ? preparePopup({ relayUrl: options.relayUrl }) : options.popup;
+      if (popup) {
+        let unlink = () => popup.close();
+        undo.push(() => unlink());
+        const failed = (error: unknown) => end('error', new WidgetError('launch-failed', error));
+        import('./popupRelay.js').then(({ linkRelay }) => {
+          if (ended) return;
+          unlink = linkRelay({
+            popup,
+            widget: { widgetUrl: url.href, origins: [...origins], title: options.title ?? widgetMessages['widget.title'], lang: document.documentElement.lang },
+            onData: deliver,
+            onClosed: () => end('closed-by-customer'),
+            onFailed: failed,
+          });
+        }, failed);
       } else {
         options.onEvent?.({ eventName: 'popup_blocked' });
         mode = 'dialog';
@@ -304,10 +312,13 @@ export function openMeldWidget(options: OpenMeldWidgetOptions): MeldWidgetHandle
     if (mode === 'dialog') {
       const built = buildDialog(url, options, undo, () => end('closed-by-customer'));
       element = built.dialog;
-      widgetWindow = () => built.frame.contentWindow;
+      // Only the widget's origin (plus allowedOrigins) and its own window count.
+      const onMessage = (event: MessageEvent) => {
+        if (origins.has(event.origin) && event.source === built.frame.contentWindow && event.source) deliver(event.data);
+      };
+      window.addEventListener('message', onMessage);
+      undo.push(() => window.removeEventListener('message', onMessage));
     }
-    window.addEventListener('message', onMessage);
-    undo.push(() => window.removeEventListener('message', onMessage));
   } catch (error) {
     // Failed half way (e.g. showModal threw): undo what was done. It never opened, so no onClose.
     ended = true;

@@ -1,4 +1,5 @@
 import { forgetPendingRedirect, matches, read, REDIRECT_KEY as KEY, storageOrNull } from './redirectPending.js';
+import { randomHex } from './randomHex.js';
 
 export { hasPendingRedirect } from './redirectPending.js';
 
@@ -14,15 +15,10 @@ export interface RedirectState {
 /** Meld's connect tokens live 3 to 4 hours; an older redirect is not resumed. */
 const MAX_AGE_MS = 3 * 60 * 60 * 1000;
 
-function randomState(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** Records that the customer is leaving for Meld's widget. Without usable storage, nothing resumes. */
 export function saveRedirectState(connectionId: string, storage?: Storage, now = Date.now()): RedirectState {
-  const state: RedirectState = { connectionId, state: randomState(), startedAt: now };
+  const state: RedirectState = { connectionId, state: randomHex(16), startedAt: now };
   forgetPendingRedirect();
   try {
     storageOrNull(storage)?.setItem(KEY, JSON.stringify(state));

@@ -16,6 +16,13 @@ export interface WidgetSettings {
   /** Origins besides the widget URL's own whose messages count. */
   allowedOrigins?: readonly string[] | undefined;
   /**
+   * Popup mode's relay page, on the page's own origin (see `preparePopup`).
+   * Defaults to `{baseUrl}/widget-relay`, which `createReconnectHandler`
+   * serves; set it when `baseUrl` is on another origin or you serve the page
+   * yourself (`widgetRelayResponse()` from `meld-reconnect-kit/server`).
+   */
+  relayUrl?: string | undefined;
+  /**
    * Where the widget dialog is attached. Defaults to `document.body`; the
    * dialog then takes only the launcher's `data-mrk-theme`. If brand tokens
    * (`--mrk-*`) are set on a wrapper rather than on `:root`, attach the dialog

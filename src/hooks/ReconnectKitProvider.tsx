@@ -22,7 +22,7 @@ interface CommonProps {
   onEvent?: ((event: ReconnectKitEvent) => void) | undefined;
   /** Replaces any of the kit's strings. */
   messages?: Partial<Messages> | undefined;
-  /** How the widget opens: mode, extra allowed hosts and origins, where its dialog is attached. */
+  /** How the widget opens: mode, extra allowed hosts and origins, where its dialog is attached, popup mode's relay page. */
   widget?: WidgetSettings | undefined;
   /** How long flows wait to confirm a repair after the widget completes (default 30 s). */
   verification?: VerificationSettings | undefined;
@@ -129,9 +129,10 @@ export function ReconnectKitProvider(props: ReconnectKitProviderProps) {
   const allowedHosts = widget?.allowedHosts;
   const allowedOrigins = widget?.allowedOrigins;
   const widgetContainer = widget?.container;
+  const relayUrl = widget?.relayUrl;
   const widgetSettings = useMemo(
-    () => ({ mode: widgetMode, allowedHosts, allowedOrigins, container: widgetContainer }),
-    [widgetMode, allowedHosts, allowedOrigins, widgetContainer],
+    () => ({ mode: widgetMode, allowedHosts, allowedOrigins, container: widgetContainer, relayUrl }),
+    [widgetMode, allowedHosts, allowedOrigins, widgetContainer, relayUrl],
   );
 
   // Engines read the latest settings when they act, after this commit.

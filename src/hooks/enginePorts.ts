@@ -7,7 +7,7 @@ import { reconnectKitKeys } from '../core/queryKeys.js';
 import type { WidgetMode } from '../core/reconnectMachine.js';
 import type { RepairSession } from '../core/types.js';
 import type { Messages } from '../i18n/messages.js';
-import { preparePopup } from '../core/preparePopup.js';
+import { preparePopup, type PreparedPopup } from '../core/preparePopup.js';
 import { assertOperationAllowed, runGuardedOperation } from './guardedOperations.js';
 import { getKitState } from './kitState.js';
 import { loadFlowRuntime } from './loadFlowRuntime.js';
@@ -38,7 +38,8 @@ function activeElement(): HTMLElement | null {
 function prepareLaunch(settings: { current: EngineSettings }, connectionId: string, mode: WidgetMode): WidgetLaunch {
   const returnFocusTo = activeElement();
   // Popup blockers allow a window opened inside the click, not after the request returns.
-  let popupWindow = mode === 'popup' ? preparePopup() : undefined;
+  const { widget, hostApi } = settings.current;
+  let popup: PreparedPopup | null | undefined = mode === 'popup' ? preparePopup({ relayUrl: widget.relayUrl ?? hostApi.widgetRelayUrl }) : undefined;
   let closed = false;
   let handle: { close(): void } | undefined;
   return {
@@ -51,17 +52,17 @@ function prepareLaunch(settings: { current: EngineSettings }, connectionId: stri
             connectionId,
             session,
             mode,
-            popupWindow,
+            popup,
             returnFocusTo,
             handlers,
           });
-          popupWindow = undefined; // the launcher owns it now
+          popup = undefined; // the launcher owns it now
           if (closed) opened?.close();
           else handle = opened;
         },
         (error: unknown) => {
           if (closed) return;
-          popupWindow?.close();
+          popup?.close();
           handlers.error(error, mode);
         },
       );
@@ -69,8 +70,8 @@ function prepareLaunch(settings: { current: EngineSettings }, connectionId: stri
     close() {
       if (closed) return;
       closed = true;
-      popupWindow?.close();
-      popupWindow = undefined;
+      popup?.close();
+      popup = undefined;
       handle?.close();
       handle = undefined;
     },

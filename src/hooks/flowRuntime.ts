@@ -13,6 +13,7 @@ import { verifyRepair, type ObservedStatus, type RepairVerification } from '../c
 import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { widgetMessages } from '../i18n/widgetMessages.js';
 import { openMeldWidget, type MeldWidgetHandle } from '../core/openMeldWidget.js';
+import type { PreparedPopup } from '../core/preparePopup.js';
 import { subscribeToStatusChanges } from './applyStatusChange.js';
 import { cachedConnection, writeConnection } from './connectionCache.js';
 import type { EngineSettings } from './enginePorts.js';
@@ -23,7 +24,7 @@ export interface OpenFlowWidgetOptions {
   connectionId: string;
   session: RepairSession;
   mode: WidgetMode;
-  popupWindow: Window | null | undefined;
+  popup: PreparedPopup | null | undefined;
   returnFocusTo: HTMLElement | null;
   handlers: WidgetLaunchHandlers;
 }
@@ -45,7 +46,7 @@ export function openFlowWidget(options: OpenFlowWidgetOptions): MeldWidgetHandle
     opened = openMeldWidget({
       widgetUrl: session.widgetUrl,
       mode,
-      popupWindow: options.popupWindow,
+      popup: options.popup,
       returnFocusTo: options.returnFocusTo,
       container: (typeof widget.container === 'function' ? widget.container(options.returnFocusTo) : widget.container) ?? undefined,
       title,

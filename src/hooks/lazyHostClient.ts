@@ -12,6 +12,7 @@ export function createLazyHostClient(options: HostClientOptions): HostApi {
   if (typeof options?.baseUrl !== 'string' || options.baseUrl.trim() === '') {
     throw new TypeError('meld-reconnect-kit: createHostClient needs a baseUrl, e.g. createHostClient({ baseUrl: "/api/meld" }).');
   }
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
   let loading: Promise<HostApi> | undefined;
   const client = (): Promise<HostApi> =>
     (loading ??= import('../core/createHostClient.js').then(
@@ -22,7 +23,8 @@ export function createLazyHostClient(options: HostClientOptions): HostApi {
       },
     ));
   return {
-    eventsUrl: `${options.baseUrl.replace(/\/+$/, '')}/events`,
+    eventsUrl: `${baseUrl}/events`,
+    widgetRelayUrl: `${baseUrl}/widget-relay`,
     listConnections: (o) => client().then((c) => c.listConnections(o)),
     getConnection: (id, o) => client().then((c) => c.getConnection(id, o)),
     repairConnection: (id, o) => client().then((c) => c.repairConnection(id, o)),

@@ -15,7 +15,7 @@ type Callbacks = Pick<OpenMeldWidgetOptions, 'onEvent' | 'onComplete' | 'onError
 export type UseMeldWidgetOptions = Callbacks &
   Pick<OpenMeldWidgetOptions, 'title' | 'closeLabel' | 'allowedHosts' | 'allowedOrigins' | 'unstyled' | 'container'>;
 
-export type OpenWidgetOptions = Pick<OpenMeldWidgetOptions, 'mode' | 'popupWindow' | 'returnFocusTo' | 'redirect' | 'title'>;
+export type OpenWidgetOptions = Pick<OpenMeldWidgetOptions, 'mode' | 'popup' | 'returnFocusTo' | 'redirect' | 'title'>;
 
 export interface UseMeldWidgetResult {
   /**
@@ -52,7 +52,8 @@ export function useMeldWidget(options: UseMeldWidgetOptions = {}): UseMeldWidget
       const handle = openMeldWidget({
         widgetUrl,
         mode: openOptions.mode ?? kit?.widget.mode,
-        popupWindow: openOptions.popupWindow,
+        popup: openOptions.popup,
+        relayUrl: kit?.widget.relayUrl ?? kit?.hostApi.widgetRelayUrl,
         returnFocusTo: openOptions.returnFocusTo,
         redirect: openOptions.redirect,
         title: openOptions.title ?? current.title ?? t('widget.title'),

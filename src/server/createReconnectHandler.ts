@@ -21,6 +21,7 @@ import type { MeldConnection } from './meldTypes.js';
 import { createMemoryRateLimiter, type RateLimiter, type RateLimitOptions } from './rateLimiter.js';
 import { readBoundedText, refuseCrossSite, refuseNonJson, toMaxBodyBytes, toOriginSet } from './requestGuards.js';
 import { isCustomerId, isEnum, isId, isObject, safeText, toBrowserConnection } from './sanitize.js';
+import { widgetRelayResponse, type WidgetRelayPageOptions } from './widgetRelayPage.js';
 
 /** Who is calling: the signed-in customer, as your `authorize` says. */
 export interface ReconnectCaller {
@@ -101,6 +102,13 @@ export interface ReconnectHandlerOptions {
   includeDeleted?: boolean | undefined;
   /** The most connections a list answer holds (pages of Meld's list are followed up to this). Defaults to 500. */
   maxConnections?: number | undefined;
+  /**
+   * `GET {base}/widget-relay`: the page popup mode shows the widget in (see
+   * `widgetRelayPage`), served without `authorize` (it is static and holds
+   * nothing of the customer's). Options for its CSP, or `false` to answer it
+   * 404 (serve `widgetRelayResponse()` yourself, on the pages' origin).
+   */
+  widgetRelay?: WidgetRelayPageOptions | false | undefined;
   /** For your logs: Meld's failures, your callbacks' errors, malformed data from Meld. */
   onError?: ((error: unknown, context: ReconnectErrorContext) => void) | undefined;
   /**
@@ -180,6 +188,7 @@ function normalizeBasePath(basePath: unknown): string {
  *   another customer's id looks exactly like an unknown one and Meld's
  *   mutation is never called for it
  * - `GET {base}/events`: the caller's status changes as Server-Sent Events
+ * - `GET {base}/widget-relay`: the static page popup mode opens (no sign-in needed)
  *
  * The routes that change something refuse what a cross-site page can send
  * (CSRF), before `authorize` runs: 403 `ORIGIN_NOT_ALLOWED` unless the
@@ -231,6 +240,9 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
       // a logger that throws must not change the answer
     }
   };
+  const relay = options.widgetRelay === false ? undefined : options.widgetRelay ?? {};
+  // Built once here, so bad frameSources fail at startup rather than on the first popup.
+  if (relay) widgetRelayResponse(relay);
   const streams =
     options.events === false ? undefined : createEventStreams(bus, options.events ?? {}, (error, what, request) => report(error, { route: what, request }));
 
@@ -415,6 +427,9 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
     const path = url.pathname;
     if (path !== basePath && !path.startsWith(`${basePath}/`)) return routeNotFound();
     const rest = path.slice(basePath.length).replace(/\/+$/, '');
+    if (rest === '/widget-relay' && relay) {
+      return request.method.toUpperCase() === 'GET' ? widgetRelayResponse(relay) : methodNotAllowed('GET');
+    }
 
     // Before authorize: a page on another site never gets a session looked up for it.
     if (!SAFE_METHODS.has(request.method.toUpperCase())) {

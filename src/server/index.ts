@@ -93,4 +93,5 @@ export {
   type RedisEventBusOptions,
   type RedisEventBusStats,
 } from './createRedisEventBus.js';
+export { widgetRelayPage, widgetRelayResponse, type WidgetRelayPage, type WidgetRelayPageOptions } from './widgetRelayPage.js';
 export { toNodeHandler, type NodeHandler, type NodeHandlerOptions } from './toNodeHandler.js';

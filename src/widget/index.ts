@@ -16,5 +16,5 @@ export {
   type WidgetKitEvent,
   type WidgetMode,
 } from './openMeldWidget.js';
-export { preparePopup } from './preparePopup.js';
+export { preparePopup, type PreparedPopup, type PreparePopupOptions } from './preparePopup.js';
 export { saveRedirectState, takeRedirectState, type RedirectState, type TakeRedirectStateOptions } from './redirectState.js';

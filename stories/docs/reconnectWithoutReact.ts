@@ -18,10 +18,12 @@ import {
 const hostApi = createHostClient({ baseUrl: '/api/meld' });
 
 // Opens Meld's widget with the kit's launcher. `prepare` runs inside the
-// customer's click, so a popup window opened there is not blocked.
+// customer's click, so a popup window opened there is not blocked. The popup
+// loads the kit's relay page (`GET /api/meld/widget-relay`, served by
+// createReconnectHandler), which shows the widget without giving it a way back to this tab.
 const launcher: WidgetLauncherPort = {
   prepare(mode) {
-    let popupWindow = mode === 'popup' ? preparePopup() : undefined;
+    let popup = mode === 'popup' ? preparePopup({ relayUrl: hostApi.widgetRelayUrl }) : undefined;
     let handle: MeldWidgetHandle | undefined;
     let closed = false;
     return {
@@ -32,7 +34,7 @@ const launcher: WidgetLauncherPort = {
           handle = openMeldWidget({
             widgetUrl: session.widgetUrl,
             mode,
-            popupWindow,
+            popup,
             onEvent: (event) => {
               if (event.eventName === 'popup_blocked') report.popupBlocked();
             },
@@ -43,7 +45,7 @@ const launcher: WidgetLauncherPort = {
               if (reason !== 'completed' && reason !== 'error') report.closed(reason, modeNow());
             },
           });
-          popupWindow = undefined; // the handle owns it now
+          popup = undefined; // the handle owns it now
           report.opened(handle.mode);
         } catch (error) {
           report.error(error, mode); // a refused URL, or a dialog the browser would not show
@@ -51,7 +53,7 @@ const launcher: WidgetLauncherPort = {
       },
       close() {
         closed = true;
-        popupWindow?.close();
+        popup?.close();
         handle?.close();
       },
     };

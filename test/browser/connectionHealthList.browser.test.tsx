@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { ConnectionHealthList, defaultMessages, formatMessage, useConnectionEvents } from '../../src/index.js';
 import { aConnection, nextTask, renderKit } from './componentHarness.js';
-import { HOST_PORT, emit, hold, hostState, release, resetHost } from './fakeHost.js';
+import { HOST_PORT, RELAY_URL, emit, hold, hostState, release, resetHost } from './fakeHost.js';
 
 const FIX_ALL = defaultMessages['list.fix-all'];
 const STOP = defaultMessages['list.stop'];
@@ -117,7 +117,7 @@ describe('ConnectionHealthList against the loopback host', () => {
       aConnection('p1', 'RECONNECT_REQUIRED', 'LOGIN_REQUIRED', { institutionName: 'Bravo Bank', widget: 'auto=complete' }),
       aConnection('p2', 'RECONNECT_REQUIRED', 'TOKEN_EXPIRED', { institutionName: 'Kilo Bank', widget: 'auto=complete' }),
     ]);
-    const { container } = renderKit(<ConnectionHealthList />, { widget: { mode: 'popup', allowedHosts: [HOST_PORT] } });
+    const { container } = renderKit(<ConnectionHealthList />, { widget: { mode: 'popup', allowedHosts: [HOST_PORT], relayUrl: RELAY_URL } });
     await userEvent.click(await screen.findByRole('button', { name: FIX_ALL }));
     await waitFor(() => expect(itemOf(container, 'Bravo Bank').querySelector('[data-slot="banner"]')?.getAttribute('data-state')).toBe('verified'), {
       timeout: 8_000,

@@ -1,7 +1,14 @@
 // Browser-side handle on the loopback host started by fakeHostServer.ts.
 import { inject } from 'vitest';
+import { KIT_HOST_PATH, RELAY_PATH } from './kitPaths.js';
+
+export { KIT_HOST_PATH };
 
 export const HOST = inject('fakeHostUrl');
+/** Another origin, for the attacker's pages (see fakeHostServer.ts). */
+export const ATTACKER = inject('attackerUrl');
+/** The kit's widget relay page, served on the test page's origin (see kitPages.ts). */
+export const RELAY_URL = RELAY_PATH;
 export const BASE_URL = `${HOST}/api`;
 /** The fake host's `host:port`, to allow its widget page (plain http) in tests. */
 export const HOST_PORT = new URL(HOST).host;
@@ -40,4 +47,9 @@ export async function release(route?: string): Promise<void> {
 
 export function connection(id: string, status = 'ACTIVE', statusReason: string | null = null) {
   return { id, status, statusReason, institutionName: 'First Test Bank', externalCustomerId: 'ext_1' };
+}
+
+/** What the attacker's pages reported (see fakeHostServer.ts). */
+export async function attackReports(): Promise<Array<{ page: string; via?: string; results?: Record<string, string> }>> {
+  return (await fetch(`${HOST}/__control/reports`)).json();
 }

@@ -1,7 +1,7 @@
 import { render, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { page, userEvent } from 'vitest/browser';
+import { commands, page, userEvent } from 'vitest/browser';
 import {
   MeldWidgetDialog,
   WidgetError,
@@ -10,8 +10,9 @@ import {
   preparePopup,
   type MeldWidgetHandle,
   type OpenMeldWidgetOptions,
+  type PreparedPopup,
 } from '../../src/index.js';
-import { HOST, HOST_PORT, resetHost, widgetUrl } from './fakeHost.js';
+import { HOST, HOST_PORT, RELAY_URL, resetHost, widgetUrl } from './fakeHost.js';
 
 const allowed = { allowedHosts: [HOST_PORT] };
 let handles: MeldWidgetHandle[] = [];
@@ -178,41 +179,77 @@ describe('openMeldWidget in dialog mode (Chromium, widget on another origin)', (
   });
 });
 
-describe('openMeldWidget in popup mode (Chromium)', () => {
-  it('given a window opened in the click, should navigate it and complete from the opener channel', async () => {
-    const calls = spies();
-    let popup: Window | null = null;
+describe('openMeldWidget in popup mode (Chromium, the relay page on this origin)', () => {
+  async function prepareInClick(): Promise<PreparedPopup> {
+    let popup: PreparedPopup | null = null;
     trigger.addEventListener('click', () => {
-      popup = preparePopup();
+      popup = preparePopup({ relayUrl: RELAY_URL });
     });
     await userEvent.click(trigger);
     expect(popup).not.toBeNull();
-    const handle = open({ widgetUrl: widgetUrl({ auto: 'complete' }), mode: 'popup', popupWindow: popup, ...calls });
+    return popup!;
+  }
+
+  it('given a window opened in the click, should show the widget in the relay, complete from its messages, and close it', async () => {
+    const calls = spies();
+    const balance = messageListenerBalance();
+    const popup = await prepareInClick();
+    const handle = open({ widgetUrl: widgetUrl({ auto: 'complete', delay: '300' }), mode: 'popup', popup, ...calls });
     expect(handle.mode).toBe('popup');
     expect(document.querySelector('dialog')).toBeNull();
+    // Popup mode hears the relay over its channel, never this window's message event.
+    expect(balance()).toBe(0);
     await waitFor(() => expect(calls.onClose).toHaveBeenCalledWith('completed'), { timeout: 5_000 });
-    expect(calls.onComplete).toHaveBeenCalled();
-    expect(popup!.closed).toBe(true);
+    expect(calls.onComplete).toHaveBeenCalledWith({ institutionId: 'inst_1', institutionName: 'First Test Bank', accountCount: 2, accounts: [] });
+    expect(calls.onEvent.mock.calls.map(([event]) => event.eventName)).toEqual(['opened', 'init', 'connect_complete']);
+    // The relay's Cross-Origin-Opener-Policy took the window out of this tab's reach: the handle reads it as closed.
+    expect(popup.window.closed).toBe(true);
+    await waitFor(async () => expect(await commands.countRelayWindows()).toBe(0), { timeout: 5_000 });
+  });
+
+  it("given the bank's login in a popup of the widget's, should keep its way back to the widget, and nothing beyond the relay", async () => {
+    const calls = spies();
+    const popup = await prepareInClick();
+    open({ widgetUrl: widgetUrl({ oauth: '1' }), mode: 'popup', popup, ...calls });
+    await waitFor(() => expect(calls.onClose).toHaveBeenCalledWith('completed'), { timeout: 8_000 });
+    // The OAuth page reached the widget through its opener; the relay, above the widget, has no opener.
+    expect(calls.onComplete).toHaveBeenCalledWith(expect.objectContaining({ institutionName: 'First Test Bank', oauthOpenerTopOpener: 'null' }));
   });
 
   it('given the customer closes the popup, should end the flow as closed', async () => {
     const calls = spies();
-    let popup: Window | null = null;
-    trigger.addEventListener('click', () => {
-      popup = preparePopup();
-    });
-    await userEvent.click(trigger);
-    open({ widgetUrl: widgetUrl(), mode: 'popup', popupWindow: popup, ...calls });
-    popup!.close();
-    await waitFor(() => expect(calls.onClose).toHaveBeenCalledWith('closed-by-customer'));
+    const popup = await prepareInClick();
+    open({ widgetUrl: widgetUrl(), mode: 'popup', popup, ...calls });
+    await waitFor(() => expect(calls.onEvent).toHaveBeenCalledWith({ eventName: 'init', metadata: {} }), { timeout: 5_000 });
+    expect(await commands.closeRelayWindows()).toBe(1);
+    await waitFor(() => expect(calls.onClose).toHaveBeenCalledWith('closed-by-customer'), { timeout: 8_000 });
+    expect(calls.onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('given the host closes the widget, should close the relay window', async () => {
+    const calls = spies();
+    const popup = await prepareInClick();
+    const handle = open({ widgetUrl: widgetUrl(), mode: 'popup', popup, ...calls });
+    await waitFor(() => expect(calls.onEvent).toHaveBeenCalledWith({ eventName: 'init', metadata: {} }), { timeout: 5_000 });
+    handle.close();
+    expect(calls.onClose).toHaveBeenCalledWith('closed-by-host');
+    await waitFor(async () => expect(await commands.countRelayWindows()).toBe(0), { timeout: 5_000 });
   });
 
   it('given a blocked popup, should fall back to the dialog and say so', async () => {
     const calls = spies();
-    const handle = open({ widgetUrl: widgetUrl(), mode: 'popup', popupWindow: null, ...calls });
+    const handle = open({ widgetUrl: widgetUrl(), mode: 'popup', popup: null, ...calls });
     expect(handle.mode).toBe('dialog');
     expect(calls.onEvent).toHaveBeenCalledWith({ eventName: 'popup_blocked' });
     expect(document.querySelector('dialog iframe')).not.toBeNull();
+  });
+
+  it('given a relay URL on another origin (BroadcastChannel cannot reach it), should open nothing there and use the dialog', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const opened = vi.spyOn(window, 'open');
+    expect(preparePopup({ relayUrl: `${HOST}/api/widget-relay` })).toBeNull();
+    expect(opened).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('popup mode needs widget.relayUrl on this origin'));
   });
 });
 

@@ -13,7 +13,7 @@ import {
   type ReconnectKitEvent,
   type WidgetMode,
 } from '../../src/index.js';
-import { BASE_URL, HOST_PORT, emit, hostState, resetHost, widgetUrl } from './fakeHost.js';
+import { BASE_URL, HOST_PORT, RELAY_URL, emit, hostState, resetHost, widgetUrl } from './fakeHost.js';
 
 function Flow({ id = 'c1', mode, live = false }: { id?: string; mode?: WidgetMode; live?: boolean }) {
   const { data } = useConnection(id);
@@ -46,7 +46,8 @@ function renderFlow(props: Parameters<typeof Flow>[0] = {}, onEvent = vi.fn<(eve
         queryClient={new QueryClient()}
         broadcastChannel={false}
         onEvent={onEvent}
-        widget={{ allowedHosts: [HOST_PORT] }}
+        // The host API is on another origin here; the relay page is on this one.
+        widget={{ allowedHosts: [HOST_PORT], relayUrl: RELAY_URL }}
       >
         <Flow {...props} />
       </ReconnectKitProvider>

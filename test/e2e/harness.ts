@@ -79,10 +79,13 @@ export const badge = (scope: Locator): Locator => scope.locator('[data-slot="sta
 export const widgetDialog = (page: Page): Locator => page.locator('dialog[data-slot="widget-dialog"]');
 export const widgetFrameElement = (page: Page): Locator => page.locator('[data-slot="widget-frame"]');
 
-/** The widget's iframe as a frame, once it has loaded the simulator's page. */
-export async function widgetFrame(page: Page, widgetOrigin: string): Promise<Frame> {
-  await widgetFrameElement(page).waitFor();
-  const handle = await widgetFrameElement(page).elementHandle();
+/**
+ * The widget's iframe as a frame, once it has loaded the simulator's page: in
+ * the dialog, or (given `element`, e.g. `popup.locator('iframe')`) in popup mode's relay page.
+ */
+export async function widgetFrame(page: Page, widgetOrigin: string, element: Locator = widgetFrameElement(page)): Promise<Frame> {
+  await element.waitFor();
+  const handle = await element.elementHandle();
   const frame = await handle?.contentFrame();
   if (!frame) throw new Error('the widget dialog has no frame');
   await expect.poll(() => frame.url(), { timeout: 10_000 }).toMatch(new RegExp(`^${widgetOrigin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));

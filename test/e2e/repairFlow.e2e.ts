@@ -57,11 +57,16 @@ describe('given a connection that needs the customer to sign in again (RECONNECT
     const page = await e2e.open({ query: { widget: 'popup' } });
     const harbor = card(page, DEMO_IDS.loginRequired);
     const [popup] = await Promise.all([page.waitForEvent('popup'), harbor.getByRole('button', { name: 'Reconnect' }).click()]);
-    await popup.waitForURL((url) => url.origin === simulator.widgetOrigin);
+    // The kit's relay page on the demo's own origin (createReconnectHandler serves it), its secret already out of the address.
+    await popup.waitForURL((url) => url.pathname === '/api/meld/widget-relay');
+    expect(new URL(popup.url()).origin).toBe(new URL(e2e.demo.url).origin);
+    expect(popup.url()).not.toContain('#');
+    expect(await popup.evaluate(() => window.opener)).toBeNull();
     expect(await widgetDialog(page).count()).toBe(0);
     await expectAttribute(banner(harbor), 'data-state', 'widget-open');
 
-    await signIn(popup);
+    // Meld's widget (the simulator's page, on its own origin) inside the relay.
+    await signIn(await widgetFrame(popup, simulator.widgetOrigin, popup.locator('iframe')));
     await expectAttribute(banner(harbor), 'data-state', 'verified');
     await expect.poll(() => popup.isClosed(), { timeout: 5_000 }).toBe(true);
     await expectText(badge(harbor), 'Connected');

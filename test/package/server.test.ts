@@ -67,6 +67,8 @@ describe('meld-reconnect-kit/server from the packed package', () => {
         'signMeldWebhook',
         'toNodeHandler',
         'verifyMeldWebhook',
+        'widgetRelayPage',
+        'widgetRelayResponse',
       ],
       vector: true,
       anonymous: 401,

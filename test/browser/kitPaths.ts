@@ -1,0 +1,3 @@
+// Where kitPages.ts (Node) serves its pages on the test page's origin; shared with the tests (browser).
+export const RELAY_PATH = '/__kit/widget-relay';
+export const KIT_HOST_PATH = '/__kit/host.html';
