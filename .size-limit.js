@@ -48,11 +48,12 @@ export default [
   // What every page with a banner downloads (issue 5: 8 kB; issue 11 measures it as Vite splits it,
   // 6 kB, in scripts/bundleBudget.mjs, which npm test runs too).
   root('provider + ReconnectBanner, with the page', 'ReconnectKitProvider, ReconnectBanner', '6 kB', 'left-out'),
-  // 0.2's reconnect engine (one shared store per connection) is larger than 0.1's hooks were (16.2 kB here).
-  root('provider + ReconnectBanner, once a prompt shows and the customer clicks', 'ReconnectKitProvider, ReconnectBanner', '22 kB'),
+  // 0.2's reconnect engine (one shared store per connection) is larger than 0.1's hooks were (16.2 kB here);
+  // popup mode's relay link (issue 13) and the Meld events the browser applies (issue 12) add about 0.8 kB.
+  root('provider + ReconnectBanner, once a prompt shows and the customer clicks', 'ReconnectKitProvider, ReconnectBanner', '22.5 kB'),
   root('provider + useConnection + useConnectionEvents', 'ReconnectKitProvider, useConnection, useConnectionEvents', '7 kB'),
   root('openMeldWidget alone', 'openMeldWidget', '5 kB'),
-  root('provider + useReconnectFlow, everything it may load', 'ReconnectKitProvider, useReconnectFlow', '17.5 kB'),
+  root('provider + useReconnectFlow, everything it may load', 'ReconnectKitProvider, useReconnectFlow', '18.5 kB'),
   { name: 'styles.css', path: 'dist/styles.css', limit: '3 kB', gzip: true },
-  root('everything', '*', '30 kB'),
+  root('everything', '*', '30.5 kB'),
 ];

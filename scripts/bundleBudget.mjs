@@ -43,14 +43,17 @@ import { build } from 'vite';
 //     engine (one shared store per connection, with its table and transitions) is most of the
 //     live view's chunk. See the closing note of issue 11.
 //   core decisions (getStatusDecision, isOperationAllowed) 1.5 kB: enforced
+// 0.2 after issues 12 and 13: popup mode's relay link (about 0.6 kB, in the launcher's chunk) and the
+// Meld events the browser applies (re-read statuses, "last updated"; about 0.2 kB) raised the last two
+// limits by 0.5 kB each (24.0 -> 24.5, 24.5 -> 25.0).
 // "A page with a due prompt" is the entry, the prompt's live view, and the host client (the banner
 // here reads its connection by id); the launcher loads on the customer's intent and is counted in
 // "after the click", the cross-tab handler (on a message) only in the upper bound.
 const TARGET_DUE_PROMPT_PAGE = 12_000;
 const LIMIT_ENTRY_CLOSURE = 6_000;
 const LIMIT_DUE_PROMPT_PAGE = 18_500;
-const LIMIT_AFTER_CLICK = 24_000;
-const LIMIT_EVERYTHING = 24_500;
+const LIMIT_AFTER_CLICK = 24_500;
+const LIMIT_EVERYTHING = 25_000;
 const LIMIT_CORE_DECISIONS = 1_500;
 
 const PEERS = [/^react(-dom)?(\/.*)?$/, /^@tanstack\/react-query(\/.*)?$/];
