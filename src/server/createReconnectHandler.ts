@@ -21,6 +21,7 @@ import type { MeldConnection } from './meldTypes.js';
 import { createMemoryRateLimiter, type RateLimiter, type RateLimitOptions } from './rateLimiter.js';
 import { readBoundedText, refuseCrossSite, refuseNonJson, toMaxBodyBytes, toOriginSet } from './requestGuards.js';
 import { isCustomerId, isEnum, isId, isObject, safeText, toBrowserConnection } from './sanitize.js';
+import { unmatchedRoute } from './unmatchedRoute.js';
 import { widgetRelayResponse, type WidgetRelayPageOptions } from './widgetRelayPage.js';
 
 /** Who is calling: the signed-in customer, as your `authorize` says. */
@@ -323,7 +324,7 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
       };
     }
     const match = /^\/connections\/([^/]+)(?:\/(repair|refresh|update))?$/.exec(rest);
-    if (!match) return routeNotFound();
+    if (!match) return unmatchedRoute(method, url.pathname, basePath);
     let id: string;
     try {
       id = decodeURIComponent(match[1]!);
@@ -425,7 +426,7 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
       return routeNotFound();
     }
     const path = url.pathname;
-    if (path !== basePath && !path.startsWith(`${basePath}/`)) return routeNotFound();
+    if (path !== basePath && !path.startsWith(`${basePath}/`)) return unmatchedRoute(request.method, path, basePath);
     const rest = path.slice(basePath.length).replace(/\/+$/, '');
     if (rest === '/widget-relay' && relay) {
       return request.method.toUpperCase() === 'GET' ? widgetRelayResponse(relay) : methodNotAllowed('GET');
