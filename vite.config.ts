@@ -52,6 +52,7 @@ export default defineConfig({
         'core/index': 'src/core/index.ts',
         'server/index': 'src/server/index.ts',
         'testing/index': 'src/testing/index.ts',
+        'testing/msw/index': 'src/testing/msw/index.ts',
       },
       formats: ['es'],
     },

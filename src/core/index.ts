@@ -31,6 +31,8 @@ export {
 } from './HostApiError.js';
 export { createHostClient, type HostApi, type HostClientOptions, type HostRequestOptions } from './createHostClient.js';
 export { reconnectKitKeys } from './queryKeys.js';
+export { bindHostApi } from './hostApiBinding.js';
+export { connectionQueryOptions, connectionsQueryOptions, type KitQueryOptions, type KitQueryOptionsInput } from './queryOptions.js';
 export {
   verifyRepair,
   type ObservedStatus,

@@ -1,7 +1,5 @@
 export { ReconnectKitProvider, type ReconnectKitProviderProps } from './ReconnectKitProvider.js';
 export { useReconnectKit, type ReconnectKitContextValue } from './ReconnectKitContext.js';
-export { bindHostApi } from './kitState.js';
-export { connectionQueryOptions, connectionsQueryOptions, type KitQueryOptionsInput } from './queryOptions.js';
 export { useConnection, type UseConnectionOptions, type UseConnectionResult } from './useConnection.js';
 export { useConnections, type UseConnectionsOptions, type UseConnectionsResult } from './useConnections.js';
 export {

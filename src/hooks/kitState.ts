@@ -1,5 +1,4 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { HostApi } from '../core/createHostClient.js';
 import type { ObservedStatus } from '../core/verifyRepair.js';
 import type { Connection, RepairSession } from '../core/types.js';
 
@@ -16,7 +15,6 @@ export interface SharedStream {
 
 /** What the kit keeps per QueryClient. Internal. */
 export interface KitState {
-  hostApi: HostApi | undefined;
   repairsInFlight: Map<string, Promise<RepairSession>>;
   listeners: Map<string, Set<(next: ObservedStatus) => void>>;
   seenEventIds: Set<string>;
@@ -43,7 +41,6 @@ export function getKitState(client: QueryClient): KitState {
   let state = states.get(client);
   if (!state) {
     state = {
-      hostApi: undefined,
       repairsInFlight: new Map(),
       listeners: new Map(),
       seenEventIds: new Set(),
@@ -57,26 +54,6 @@ export function getKitState(client: QueryClient): KitState {
     states.set(client, state);
   }
   return state;
-}
-
-/**
- * Binds a {@link HostApi} to a QueryClient, so that the kit's query options
- * (`connectionQueryOptions(id)`) work outside React too, e.g. to prefetch in a
- * router loader. `ReconnectKitProvider` does this for you.
- */
-export function bindHostApi(client: QueryClient, hostApi: HostApi): void {
-  getKitState(client).hostApi = hostApi;
-}
-
-export function hostApiFor(client: QueryClient | undefined, explicit?: HostApi): HostApi {
-  const api = explicit ?? (client ? states.get(client)?.hostApi : undefined);
-  if (!api) {
-    throw new Error(
-      'meld-reconnect-kit: no host API for this QueryClient. Render inside <ReconnectKitProvider>, ' +
-        'call bindHostApi(queryClient, hostApi), or pass { hostApi } to the query options.',
-    );
-  }
-  return api;
 }
 
 /** Bounded insertion-ordered set add: forgets the oldest entries past `max`. */

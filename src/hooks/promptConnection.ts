@@ -4,7 +4,7 @@ import { watchConnection } from './cacheWatch.js';
 import type { HostApi } from '../core/createHostClient.js';
 import type { Connection } from '../core/types.js';
 import { cachedEntry, handOverConnection, newerGiven, seedConnection } from './connectionCache.js';
-import { connectionQueryOptions } from './queryOptions.js';
+import { connectionQueryOptions } from '../core/queryOptions.js';
 
 export { isPromptDue } from '../core/isPromptDue.js';
 export type { PromptVariant } from '../core/reconnectMachine.js';

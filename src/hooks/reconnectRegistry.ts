@@ -9,7 +9,7 @@ import { createEnginePorts, dismissalKey, type EngineSettings } from './enginePo
 import { getKitState } from './kitState.js';
 import type { EngineHolder, VerificationSettings } from './ReconnectKitContext.js';
 import type { ReconnectKitEvent } from '../core/analytics.js';
-import { connectionQueryOptions } from './queryOptions.js';
+import { connectionQueryOptions } from '../core/queryOptions.js';
 
 /** Time a controller with no views waits before it is disposed (StrictMode remounts at once). */
 const RELEASE_DELAY_MS = 0;

@@ -1,7 +1,7 @@
 import { useQuery, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import type { HostApiError } from '../core/HostApiError.js';
 import type { Connection } from '../core/types.js';
-import { connectionsQueryOptions } from './queryOptions.js';
+import { connectionsQueryOptions } from '../core/queryOptions.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 
 export interface UseConnectionsOptions {

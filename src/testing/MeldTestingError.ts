@@ -9,6 +9,7 @@
  * - `invalid-status`: not a status/reason Meld could send (upper case with underscores)
  * - `not-node`: `createMeldSimulator` was called outside Node
  * - `closed`: the simulator was closed
+ * - `msw-missing`: `hostApiHandlers` from `meld-reconnect-kit/testing` needs `msw` 2, which is not installed (`npm i -D msw`)
  */
 export type MeldTestingErrorKind =
   | 'invalid-option'
@@ -18,7 +19,8 @@ export type MeldTestingErrorKind =
   | 'duplicate-connection'
   | 'invalid-status'
   | 'not-node'
-  | 'closed';
+  | 'closed'
+  | 'msw-missing';
 
 /** @deprecated Use {@link MeldTestingErrorKind}; same values. */
 export type MeldTestingErrorCode = MeldTestingErrorKind;

@@ -6,10 +6,13 @@
  *   host can test its backend and its reconnect flow end to end. Meld's
  *   sandbox cannot exercise repair at all.
  * - {@link hostApiHandlers}: MSW 2 handlers for the host endpoint contract,
- *   for UI tests (Vitest, Jest) and Storybook.
+ *   for UI tests in Node (Vitest, Jest). It loads `msw` 2 (an optional peer
+ *   dependency of the kit) on its first call; the simulator never needs it.
+ *   In browser code (Storybook, a mock page) use `meld-reconnect-kit/testing/msw`.
  *
- * Needs `msw` 2 installed (an optional peer dependency of the kit). For tests
- * and development only; never ship it.
+ * Node only: a browser bundle that imports this entry fails to build (the
+ * package's `browser` export condition). For tests and development only;
+ * never ship it.
  *
  * @packageDocumentation
  */
@@ -30,8 +33,8 @@ export type {
   WidgetScriptOptions,
 } from './simulatorTypes.js';
 export { WIDGET_BEHAVIOURS } from './SimulatorCore.js';
+export { hostApiHandlers } from './hostApiHandlers.js';
 export {
-  hostApiHandlers,
   type HostApiHandlers,
   type HostApiHandlersOptions,
   type HostApiRequest,
@@ -39,5 +42,5 @@ export {
   type HostRefreshAnswer,
   type HostRepairAnswer,
   type PerConnection,
-} from './hostApiHandlers.js';
+} from './createHostApiHandlers.js';
 export { MeldTestingError, type MeldTestingErrorCode, type MeldTestingErrorKind } from './MeldTestingError.js';

@@ -10,7 +10,7 @@
 import { http, HttpResponse } from 'msw';
 import type { Connection } from '../../src/index.js';
 // The module itself, not the testing entry: the stories need the browser-safe handlers only.
-import { hostApiHandlers, type HostApiHandlers, type HostRefreshAnswer, type HostRepairAnswer } from '../../src/testing/hostApiHandlers.js';
+import { hostApiHandlers, type HostApiHandlers, type HostRefreshAnswer, type HostRepairAnswer } from '../../src/testing/msw/index.js';
 
 /** Where the stories' host backends live. */
 export const HOST_BASE = '/api/meld';

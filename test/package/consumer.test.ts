@@ -75,15 +75,18 @@ afterAll(async () => {
 });
 
 describe('the packed package', () => {
-  it('should ship only dist, the README and package.json', () => {
-    const files = readdirSync(join(scratch, 'node_modules', 'meld-reconnect-kit'));
-    expect(files.sort()).toEqual(['README.md', 'dist', 'package.json']);
+  it('should ship dist, the guides (docs/*.md), SECURITY.md, the README and package.json', () => {
+    const pkg = join(scratch, 'node_modules', 'meld-reconnect-kit');
+    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'SECURITY.md', 'dist', 'docs', 'package.json']);
+    const docs = readdirSync(join(pkg, 'docs'));
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.every((file) => file.endsWith('.md'))).toBe(true);
   });
 
   it('should mark the React entry, and only it, as client code for React Server Components (Next.js App Router)', () => {
     const dist = join(scratch, 'node_modules', 'meld-reconnect-kit', 'dist');
     expect(readFileSync(join(dist, 'index.js'), 'utf8')).toMatch(/^["']use client["'];/);
-    for (const entry of ['core/index.js', 'server/index.js', 'testing/index.js']) {
+    for (const entry of ['core/index.js', 'server/index.js', 'testing/index.js', 'testing/msw/index.js']) {
       expect(readFileSync(join(dist, entry), 'utf8'), entry).not.toMatch(/^["']use client["']/);
     }
   });

@@ -61,13 +61,34 @@ export function moduleGraph(entry: string): Set<string> {
  * `vite build` of `app` into `app/dist` as a host's build runs it: NODE_ENV
  * unset, i.e. production (Vitest sets it to 'test').
  */
-export async function viteProductionBuild(app: string, options: { minify?: boolean } = {}): Promise<void> {
+export async function viteProductionBuild(app: string, options: { minify?: boolean; ssr?: string } = {}): Promise<void> {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir: 'dist', minify: options.minify ?? true } });
+    await build({
+      root: app,
+      configFile: false,
+      logLevel: 'silent',
+      base: './',
+      build: { outDir: 'dist', minify: options.minify ?? true, ...(options.ssr ? { ssr: options.ssr } : {}) },
+      // A server build that bundles its dependencies, so the kit's entries resolve with Vite's server conditions.
+      ...(options.ssr ? { ssr: { noExternal: true } } : {}),
+    });
   } finally {
     process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+/**
+ * Builds `app` (with `main` as its only module) for the browser with Vite in production mode,
+ * expecting it to fail: the build error's message, or `undefined` if it built.
+ */
+export async function viteBrowserBuildError(app: string, main: string): Promise<string | undefined> {
+  try {
+    await viteBrowserBundle(app, main);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 

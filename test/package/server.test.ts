@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moduleGraph, packPackage, viteBrowserBundle, type PackedPackage } from './packedPackage.js';
+import { moduleGraph, packPackage, viteBrowserBuildError, viteBrowserBundle, viteProductionBuild, type PackedPackage } from './packedPackage.js';
 let packed: PackedPackage;
 
 // Strings only server code holds: Meld's API paths and headers, Node built-ins, server-only exports.
@@ -110,5 +110,29 @@ describe('meld-reconnect-kit/server from the packed package', () => {
     const bundle = await viteBrowserBundle(app, "import * as kit from 'meld-reconnect-kit';\nimport * as core from 'meld-reconnect-kit/core';\nwindow.__kit = { kit, core };\n");
     expect(bundle).toContain('createHostClient'); // the bundle holds the kit...
     for (const marker of SERVER_MARKERS) expect(bundle, `browser bundle contains "${marker}"`).not.toContain(marker);
+  });
+
+  it('given a browser build (Vite) that imports meld-reconnect-kit/server, should fail to build with the kit\'s message naming the fix', async () => {
+    const app = join(packed.scratch, 'leaky-app');
+    packed.unpack(app);
+    const error = await viteBrowserBuildError(app, "import { createReconnectHandler } from 'meld-reconnect-kit/server';\nwindow.__handler = createReconnectHandler;\n");
+    expect(error).toBeDefined();
+    expect(error).toContain('meld-reconnect-kit/server is server-only and was imported from browser code');
+    expect(error).toContain('Import it from server code only (a route handler, a Server Component, your Node backend)');
+    expect(error).toContain('in browser code use meld-reconnect-kit or meld-reconnect-kit/core');
+  });
+
+  it('given a server build (Vite SSR, bundled) or Node as a React Server Component runtime, should get the real server entry', async () => {
+    const app = join(packed.scratch, 'ssr-app');
+    packed.unpack(app);
+    writeFileSync(join(app, 'server.js'), "import { createReconnectHandler } from 'meld-reconnect-kit/server';\nexport const kind = typeof createReconnectHandler;\n");
+    await viteProductionBuild(app, { ssr: 'server.js', minify: false });
+    const out = readdirSync(join(app, 'dist')).filter((f) => /\.m?js$/.test(f)).map((f) => readFileSync(join(app, 'dist', f), 'utf8')).join('\n');
+    expect(out).toContain('createReconnectHandler needs { basePath }');
+    expect(out).not.toContain('server-only and was imported from browser code');
+    // Next.js resolves Server Components and route handlers with `react-server` (and `node`).
+    writeFileSync(join(app, 'rsc.mjs'), "const server = await import('meld-reconnect-kit/server');\nconsole.log(typeof server.createReconnectHandler, import.meta.resolve('meld-reconnect-kit/server'));\n");
+    const rsc = execFileSync('node', ['--conditions=react-server', 'rsc.mjs'], { cwd: app, encoding: 'utf8' }).trim();
+    expect(rsc).toMatch(/^function .*\/dist\/server\/index\.js$/);
   });
 });

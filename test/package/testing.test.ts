@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moduleGraph, packPackage, viteBrowserBundle, type PackedPackage } from './packedPackage.js';
+import { moduleGraph, packPackage, viteBrowserBuildError, viteBrowserBundle, type PackedPackage } from './packedPackage.js';
 let packed: PackedPackage;
 
 // Strings only the testing entry holds.
@@ -28,6 +28,7 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
     writeFileSync(
       join(app, 'check.mjs'),
       `import * as testing from 'meld-reconnect-kit/testing';
+       import * as testingMsw from 'meld-reconnect-kit/testing/msw';
        import { createMeldClient, verifyMeldWebhook } from 'meld-reconnect-kit/server';
        import { createHostClient, parseWidgetMessage } from 'meld-reconnect-kit/core';
        import { setupServer } from 'msw/node';
@@ -64,8 +65,17 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
        const repairKind = await kit.repairConnection('c').then(() => 'ok', (e) => e.kind);
        server.close();
 
+       const viaMswEntry = testingMsw.hostApiHandlers({ baseUrl: 'http://app.test/api/meld', connections: [{ id: 'd', status: 'ACTIVE', statusReason: null }] });
+       const server2 = setupServer(...viaMswEntry.handlers);
+       server2.listen({ onUnhandledRequest: 'error' });
+       const listedViaMswEntry = (await kit.listConnections()).map((c) => c.id);
+       server2.close();
+
        console.log(JSON.stringify({
          exports: Object.keys(testing).sort(),
+         mswExports: Object.keys(testingMsw).sort(),
+         sameError: testingMsw.MeldTestingError === MeldTestingError,
+         listedViaMswEntry,
          widgetOnItsOrigin: session.widgetUrl.startsWith(sim.widgetOrigin + '/?connectToken='),
          signInPage: page.includes('Sign in to First Simulated Bank'),
          posted: parseWidgetMessage(signIn.post)?.eventName,
@@ -78,6 +88,9 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
     const out = JSON.parse(execFileSync('node', ['check.mjs'], { cwd: app, encoding: 'utf8' })) as Record<string, unknown>;
     expect(out).toEqual({
       exports: ['MeldTestingError', 'WIDGET_BEHAVIOURS', 'createMeldSimulator', 'hostApiHandlers'],
+      mswExports: ['MeldTestingError', 'hostApiHandlers'],
+      sameError: true,
+      listedViaMswEntry: ['d'],
       widgetOnItsOrigin: true,
       signInPage: true,
       posted: 'connect_complete',
@@ -123,12 +136,52 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
     expect(bundle).not.toMatch(/from ["']msw|mswjs/);
   });
 
-  it('given a browser bundle that uses hostApiHandlers (Storybook, a mock page), should build without the simulator\'s Node code', async () => {
+  it('given a browser bundle that uses hostApiHandlers from /testing/msw (Storybook, a mock page), should build without the simulator\'s Node code', async () => {
     const app = join(packed.scratch, 'msw-app');
     packed.unpack(app);
     packed.link(app, ['msw']);
-    const bundle = await viteBrowserBundle(app, "import { hostApiHandlers } from 'meld-reconnect-kit/testing';\nwindow.__host = hostApiHandlers({ connections: [] });\n");
+    const bundle = await viteBrowserBundle(app, "import { hostApiHandlers } from 'meld-reconnect-kit/testing/msw';\nwindow.__host = hostApiHandlers({ connections: [] });\n");
     expect(bundle).toContain('CONNECTION_NOT_FOUND');
     for (const marker of ['node:http', '/__sim', 'Sign in to', 'createServer(']) expect(bundle, `bundle contains "${marker}"`).not.toContain(marker);
+  });
+
+  it('given a browser build (Vite) that imports meld-reconnect-kit/testing, should fail to build with the kit\'s message naming /testing/msw', async () => {
+    const app = join(packed.scratch, 'leaky-app');
+    packed.unpack(app);
+    packed.link(app, ['msw']);
+    const error = await viteBrowserBuildError(app, "import { hostApiHandlers } from 'meld-reconnect-kit/testing';\nwindow.__host = hostApiHandlers;\n");
+    expect(error).toBeDefined();
+    expect(error).toContain('meld-reconnect-kit/testing is Node-only (the Meld simulator) and was imported from browser code');
+    expect(error).toContain('import hostApiHandlers from meld-reconnect-kit/testing/msw');
+  });
+
+  it('given Node with no msw installed, should run the simulator, and hostApiHandlers should throw the kit\'s error naming the fix', () => {
+    const app = join(packed.scratch, 'no-msw');
+    packed.unpack(app);
+    expect(existsSync(join(app, 'node_modules', 'msw'))).toBe(false);
+    writeFileSync(
+      join(app, 'check.mjs'),
+      `import { createMeldSimulator, hostApiHandlers, MeldTestingError } from 'meld-reconnect-kit/testing';
+       import { createMeldClient } from 'meld-reconnect-kit/server';
+       const sim = await createMeldSimulator({ connections: [{ id: 'conn_1', externalCustomerId: 'u1', status: 'ACTIVE', statusReason: null }] });
+       const listed = await createMeldClient({ apiKey: sim.apiKey, baseUrl: sim.url }).getConnection('conn_1');
+       await sim.close();
+       let missing = {};
+       try { hostApiHandlers({ connections: [] }); } catch (e) { missing = { kit: e instanceof MeldTestingError, kind: e.kind, message: e.message }; }
+       let mswEntry = '';
+       try { await import('meld-reconnect-kit/testing/msw'); } catch (e) { mswEntry = e.code + ' ' + e.message; }
+       console.log(JSON.stringify({ simulated: listed.id, missing, mswEntry }));`,
+    );
+    const out = JSON.parse(execFileSync('node', ['check.mjs'], { cwd: app, encoding: 'utf8' })) as {
+      simulated: string;
+      missing: { kit: boolean; kind: string; message: string };
+      mswEntry: string;
+    };
+    expect(out.simulated).toBe('conn_1');
+    expect(out.missing.kit).toBe(true);
+    expect(out.missing.kind).toBe('msw-missing');
+    expect(out.missing.message).toContain('npm i -D msw');
+    // The entry named after msw needs it at import: Node's own error names the package.
+    expect(out.mswEntry).toMatch(/^ERR_MODULE_NOT_FOUND .*'msw'/);
   });
 });
