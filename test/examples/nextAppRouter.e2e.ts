@@ -71,42 +71,47 @@ describe('given the Next.js App Router example, installed from the packed kit', 
   });
 
   // No retry: a second build would not change the answer.
-  it('when a client component imports meld-reconnect-kit/server, `next build` should fail with the kit\'s message', { retry: 0, timeout: 180_000 }, async () => {
-    // A copy of the app beside it (so it resolves the same node_modules) with one client component that imports the server entry.
-    const variant = join(app, '.checks', 'server-in-client');
+  it('when client components import meld-reconnect-kit/server or /testing, `next build` should fail with the kit\'s message', { retry: 0, timeout: 180_000 }, async () => {
+    // A copy of the app beside it (so it resolves the same node_modules) whose page renders
+    // two client components: one uses the server entry, one the simulator.
+    const variant = join(app, '.checks', 'node-entries-in-client');
     await rm(variant, { recursive: true, force: true });
     await mkdir(join(variant, 'app'), { recursive: true });
-    await cp(join(app, 'app', 'layout.tsx'), join(variant, 'app', 'layout.tsx'));
-    await cp(join(app, 'app', 'globals.css'), join(variant, 'app', 'globals.css'));
-    await cp(join(app, 'components'), join(variant, 'components'), { recursive: true });
-    await cp(join(app, 'lib'), join(variant, 'lib'), { recursive: true });
-    await cp(join(app, 'tsconfig.json'), join(variant, 'tsconfig.json'));
+    for (const file of ['app/layout.tsx', 'app/globals.css', 'tsconfig.json']) await cp(join(app, file), join(variant, file));
+    for (const dir of ['components', 'lib']) await cp(join(app, dir), join(variant, dir), { recursive: true });
     await writeFile(
       join(variant, 'next.config.ts'),
       `import type { NextConfig } from 'next';\n\nconst nextConfig: NextConfig = { turbopack: { root: ${JSON.stringify(app)} } };\n\nexport default nextConfig;\n`,
     );
+    const clientComponent = (name: string, entry: string, use: string) =>
+      `'use client';\nimport { ${use} } from 'meld-reconnect-kit/${entry}';\n\nexport function ${name}() {\n  return <button type="button" onClick={() => void ${use}}>${name}</button>;\n}\n`;
+    await writeFile(join(variant, 'components', 'ServerInClient.tsx'), clientComponent('ServerInClient', 'server', 'createMeldClient'));
+    await writeFile(join(variant, 'components', 'TestingInClient.tsx'), clientComponent('TestingInClient', 'testing', 'createMeldSimulator'));
     await writeFile(
-      join(variant, 'components', 'ServerInClient.tsx'),
+      join(variant, 'app', 'page.tsx'),
       [
-        "'use client';",
-        "import { createMeldClient } from 'meld-reconnect-kit/server';",
+        "import { ServerInClient } from '@/components/ServerInClient';",
+        "import { TestingInClient } from '@/components/TestingInClient';",
         '',
-        'export function ServerInClient() {',
-        "  return <button type=\"button\" onClick={() => createMeldClient({ apiKey: 'key' })}>Oops</button>;",
+        'export default function Page() {',
+        '  return (',
+        '    <>',
+        '      <ServerInClient />',
+        '      <TestingInClient />',
+        '    </>',
+        '  );',
         '}',
         '',
       ].join('\n'),
     );
-    await writeFile(
-      join(variant, 'app', 'page.tsx'),
-      "import { ServerInClient } from '@/components/ServerInClient';\n\nexport default function Page() {\n  return <ServerInClient />;\n}\n",
-    );
     try {
       const result = await runCommand(process.execPath, [nextBin, 'build'], { cwd: variant });
       expect(result.code, `next build should have failed:\n${result.output}`).not.toBe(0);
-      // The kit's own words, naming the entry and the fix, not a resolver error.
-      expect(result.output).toMatch(/meld-reconnect-kit\/server/);
-      expect(result.output).toMatch(/meld-reconnect-kit: .*server/i);
+      // The kit's own words, naming the entry and the fix (package.json's "browser" condition
+      // points client bundles at a stand-in that stops the build), for each entry.
+      expect(result.output).toContain('meld-reconnect-kit/server is server-only and was imported from browser code');
+      expect(result.output).toContain('in browser code use meld-reconnect-kit or meld-reconnect-kit/core');
+      expect(result.output).toContain('meld-reconnect-kit/testing is Node-only (the Meld simulator) and was imported from browser code');
     } finally {
       await rm(join(app, '.checks'), { recursive: true, force: true });
     }

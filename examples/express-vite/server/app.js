@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dehydrate, QueryClient } from '@tanstack/react-query';
 import express from 'express';
-import { createHostClient, reconnectKitKeys } from 'meld-reconnect-kit/core';
+import { connectionsQueryOptions, createHostClient } from 'meld-reconnect-kit/core';
 import { toNodeHandler } from 'meld-reconnect-kit/server';
 import { createMeldHandlers } from './meld.js';
 import { currentUser } from './session.js';
@@ -27,14 +27,9 @@ async function initialState(api, request, widgetHosts) {
     headers: { cookie: request.headers.cookie ?? '' },
     fetch: (input, init) => api(new Request(input, init)),
   });
+  // The same query options the kit's hooks use; a failed prefetch leaves the query to the browser.
   const queryClient = new QueryClient();
-  try {
-    const connections = await hostApi.listConnections();
-    queryClient.setQueryData(reconnectKitKeys.list(), connections);
-    for (const connection of connections) queryClient.setQueryData(reconnectKitKeys.detail(connection.id), connection);
-  } catch {
-    // The page still loads: the browser asks again (and the handler's onError has logged why).
-  }
+  await queryClient.prefetchQuery(connectionsQueryOptions({ hostApi }));
   return { user: user ? { name: user.name } : null, widgetHosts, queries: dehydrate(queryClient) };
 }
 

@@ -31,7 +31,7 @@ if (process.env.MELD_API_KEY) {
     widgetHosts: (process.env.MELD_WIDGET_HOSTS ?? '').split(',').filter(Boolean),
   };
 } else {
-  // Only here: the simulator (and msw, which it needs) stays out of a server that talks to Meld.
+  // Loaded only here: the simulator stays out of a server that talks to Meld.
   const { createMeldSimulator } = await import('meld-reconnect-kit/testing');
   simulator = await createMeldSimulator({
     port: Number(process.env.MELD_SIM_PORT ?? 4100),
