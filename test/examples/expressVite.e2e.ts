@@ -56,6 +56,7 @@ describe('given the Express + Vite example, installed from the packed kit', () =
       // Rendered from the page's own data: the broken bank shows before any request.
       await watched.page.locator('[data-connection-id="conn_summit"] [data-slot="banner"][data-state="reconnect"]').waitFor({ timeout: 10_000 });
       await breakAndRepair(running, watched, 'conn_harbor');
+      expect(watched.failedRequests).toEqual([]);
       expect(watched.pageErrors).toEqual([]);
       expect(watched.consoleErrors).toEqual([]);
       expect(serverErrorLines(running.logs())).toEqual([]);

@@ -167,12 +167,21 @@ export interface WatchedPage {
   pageErrors: string[];
   /** console.error calls: React reports hydration mismatches there. */
   consoleErrors: string[];
+  /** Requests the page made that failed or answered 4xx/5xx, as `status url`. */
+  failedRequests: string[];
 }
 
 export async function openPage(browser: Browser, url: string): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US', timezoneId: 'UTC', reducedMotion: 'reduce' });
   const page = await context.newPage();
-  const watched: WatchedPage = { page, pageErrors: [], consoleErrors: [] };
+  const watched: WatchedPage = { page, pageErrors: [], consoleErrors: [], failedRequests: [] };
+  page.on('response', (response) => {
+    if (response.status() >= 400) watched.failedRequests.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => {
+    // Closing the page ends the live stream: not a failure.
+    if (!new URL(request.url()).pathname.endsWith('/events')) watched.failedRequests.push(`${request.failure()?.errorText ?? 'failed'} ${request.url()}`);
+  });
   page.on('pageerror', (error) => watched.pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') watched.consoleErrors.push(message.text());

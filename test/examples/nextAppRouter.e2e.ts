@@ -54,6 +54,7 @@ describe('given the Next.js App Router example, installed from the packed kit', 
     it('should show a connection Meld breaks live, repair it in Meld\'s widget and verify it, with no page, hydration or server error', async () => {
       const watched = await openPage(browser, running.url);
       await breakAndRepair(running, watched, 'conn_harbor');
+      expect(watched.failedRequests).toEqual([]);
       expect(watched.pageErrors).toEqual([]);
       expect(watched.consoleErrors).toEqual([]); // React reports hydration mismatches here
       expect(serverErrorLines(running.logs())).toEqual([]);
@@ -72,26 +73,29 @@ describe('given the Next.js App Router example, installed from the packed kit', 
 
   // No retry: a second build would not change the answer.
   it('when client components import meld-reconnect-kit/server or /testing, `next build` should fail with the kit\'s message', { retry: 0, timeout: 180_000 }, async () => {
-    // A copy of the app beside it (so it resolves the same node_modules) whose page renders
-    // two client components: one uses the server entry, one the simulator.
+    // An app beside the example (so it resolves the same node_modules): a layout, and a page
+    // rendering two client components, one using the server entry, one the simulator.
     const variant = join(app, '.checks', 'node-entries-in-client');
     await rm(variant, { recursive: true, force: true });
     await mkdir(join(variant, 'app'), { recursive: true });
-    for (const file of ['app/layout.tsx', 'app/globals.css', 'tsconfig.json']) await cp(join(app, file), join(variant, file));
-    for (const dir of ['components', 'lib']) await cp(join(app, dir), join(variant, dir), { recursive: true });
+    await cp(join(app, 'tsconfig.json'), join(variant, 'tsconfig.json'));
     await writeFile(
       join(variant, 'next.config.ts'),
       `import type { NextConfig } from 'next';\n\nconst nextConfig: NextConfig = { turbopack: { root: ${JSON.stringify(app)} } };\n\nexport default nextConfig;\n`,
     );
+    await writeFile(
+      join(variant, 'app', 'layout.tsx'),
+      "import type { ReactNode } from 'react';\n\nexport default function RootLayout({ children }: { children: ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  );\n}\n",
+    );
     const clientComponent = (name: string, entry: string, use: string) =>
       `'use client';\nimport { ${use} } from 'meld-reconnect-kit/${entry}';\n\nexport function ${name}() {\n  return <button type="button" onClick={() => void ${use}}>${name}</button>;\n}\n`;
-    await writeFile(join(variant, 'components', 'ServerInClient.tsx'), clientComponent('ServerInClient', 'server', 'createMeldClient'));
-    await writeFile(join(variant, 'components', 'TestingInClient.tsx'), clientComponent('TestingInClient', 'testing', 'createMeldSimulator'));
+    await writeFile(join(variant, 'app', 'ServerInClient.tsx'), clientComponent('ServerInClient', 'server', 'createMeldClient'));
+    await writeFile(join(variant, 'app', 'TestingInClient.tsx'), clientComponent('TestingInClient', 'testing', 'createMeldSimulator'));
     await writeFile(
       join(variant, 'app', 'page.tsx'),
       [
-        "import { ServerInClient } from '@/components/ServerInClient';",
-        "import { TestingInClient } from '@/components/TestingInClient';",
+        "import { ServerInClient } from './ServerInClient';",
+        "import { TestingInClient } from './TestingInClient';",
         '',
         'export default function Page() {',
         '  return (',
