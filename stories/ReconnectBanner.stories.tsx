@@ -113,7 +113,7 @@ export const FlowWidgetOpen: Story = {
     await expect(dialog.querySelector('iframe')).toHaveAttribute('title', `Reconnect ${INSTITUTION}`);
     const banner = await waitForState(canvasElement, 'widget-open');
     await expect(banner).toHaveAttribute('aria-busy', 'true');
-    await expect(within(banner).getByText(text('prompt.widget-open'))).toBeInTheDocument();
+    await expect(within(banner).getByText(text('prompt.widget-open-dialog'))).toBeInTheDocument();
     await expect(within(banner).getByRole('button', { name: text('action.reconnect') })).toHaveAttribute('aria-disabled', 'true');
   },
 };

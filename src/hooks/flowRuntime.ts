@@ -17,6 +17,7 @@ import { subscribeToStatusChanges } from './applyStatusChange.js';
 import { cachedConnection, writeConnection } from './connectionCache.js';
 import type { EngineSettings } from './enginePorts.js';
 import { getKitState } from './kitState.js';
+import { warnRefusedWidgetUrl } from './warnRefusedWidgetUrl.js';
 
 export interface OpenFlowWidgetOptions {
   settings: EngineSettings;
@@ -63,6 +64,12 @@ export function openFlowWidget(options: OpenFlowWidgetOptions): MeldWidgetHandle
       },
     });
   } catch (error) {
+    // The condition folds in a host's production build, which then drops the warning and its text.
+    try {
+      if (process.env.NODE_ENV !== 'production') warnRefusedWidgetUrl(error);
+    } catch {
+      // No `process` (a page with no bundler): not a development build.
+    }
     handlers.error(error, mode);
     return undefined;
   }

@@ -2,6 +2,7 @@ import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { messageLookup } from '../i18n/messages.js';
 import { widgetMessages } from '../i18n/widgetMessages.js';
 import { ReconnectKitContext } from './ReconnectKitContext.js';
+import { warnRefusedWidgetUrl } from './warnRefusedWidgetUrl.js';
 import {
   openMeldWidget,
   type MeldWidgetHandle,
@@ -31,6 +32,21 @@ export interface UseMeldWidgetResult {
   mode: WidgetMode | undefined;
 }
 
+/** `openMeldWidget`, saying in development which option lets a refused host through. */
+function openReportingRefusals(options: OpenMeldWidgetOptions): MeldWidgetHandle {
+  try {
+    return openMeldWidget(options);
+  } catch (error) {
+    // The condition folds in a host's production build, which then drops the warning and its text.
+    try {
+      if (process.env.NODE_ENV !== 'production') warnRefusedWidgetUrl(error);
+    } catch {
+      // No `process` (a page with no bundler): not a development build.
+    }
+    throw error;
+  }
+}
+
 /**
  * Opens Meld's widget from React, with the provider's settings and strings
  * when there is a provider. Callbacks are read when they fire, so inline
@@ -49,7 +65,7 @@ export function useMeldWidget(options: UseMeldWidgetOptions = {}): UseMeldWidget
     (widgetUrl: string, openOptions: OpenWidgetOptions = {}) => {
       const current = latest.current;
       const t = messageLookup(kit?.messages ?? {}, widgetMessages);
-      const handle = openMeldWidget({
+      const handle = openReportingRefusals({
         widgetUrl,
         mode: openOptions.mode ?? kit?.widget.mode,
         popupWindow: openOptions.popupWindow,

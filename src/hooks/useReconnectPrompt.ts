@@ -162,8 +162,10 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
 
   const dismiss = () => controller.dismiss(state);
   const dismissLabel = t(info.soft ? 'action.remind-later' : 'action.dismiss');
-  const message = visible ? text(failure ? `error.${failure}` : (`prompt.${state}` as PromptMessageKey)) : '';
   const { flow } = snapshot;
+  // A popup is "the window that opened"; the dialog is on this page.
+  const stateKey = state === 'widget-open' && flow.mode === 'dialog' ? 'prompt.widget-open-dialog' : (`prompt.${state}` as PromptMessageKey);
+  const message = visible ? text(failure ? `error.${failure}` : stateKey) : '';
 
   return {
     connection,

@@ -35,6 +35,7 @@ export const es: Messages = {
 
   'prompt.requesting': 'Preparando un inicio de sesión seguro…',
   'prompt.widget-open': 'Termina de iniciar sesión en {institution} en la ventana que se abrió.',
+  'prompt.widget-open-dialog': 'Termina de iniciar sesión en {institution} en el cuadro de inicio de sesión.',
   'prompt.verifying': 'Comprobando tu conexión…',
   'prompt.verified': 'Tu conexión con {institution} vuelve a funcionar.',
   'prompt.still-broken': '{institution} todavía no pudo conectarse. Inténtalo de nuevo o más tarde.',

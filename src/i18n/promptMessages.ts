@@ -28,6 +28,7 @@ export const promptMessages = {
   'action.remind-later': 'Remind me later',
   'prompt.requesting': 'Preparing a secure sign-in…',
   'prompt.widget-open': 'Finish signing in to {institution} in the window that opened.',
+  'prompt.widget-open-dialog': 'Finish signing in to {institution} in the sign-in dialog.',
   'prompt.verifying': 'Checking your connection…',
   'prompt.verified': 'Your {institution} connection is working again.',
   'prompt.still-broken': '{institution} still could not connect. Try again, or try later.',

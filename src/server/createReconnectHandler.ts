@@ -21,6 +21,7 @@ import type { MeldConnection } from './meldTypes.js';
 import { createMemoryRateLimiter, type RateLimiter, type RateLimitOptions } from './rateLimiter.js';
 import { readBoundedText, refuseCrossSite, refuseNonJson, toMaxBodyBytes, toOriginSet } from './requestGuards.js';
 import { isCustomerId, isEnum, isId, isObject, safeText, toBrowserConnection } from './sanitize.js';
+import { unmatchedRoute } from './unmatchedRoute.js';
 
 /** Who is calling: the signed-in customer, as your `authorize` says. */
 export interface ReconnectCaller {
@@ -311,7 +312,7 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
       };
     }
     const match = /^\/connections\/([^/]+)(?:\/(repair|refresh|update))?$/.exec(rest);
-    if (!match) return routeNotFound();
+    if (!match) return unmatchedRoute(method, url.pathname, basePath);
     let id: string;
     try {
       id = decodeURIComponent(match[1]!);
@@ -413,7 +414,7 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
       return routeNotFound();
     }
     const path = url.pathname;
-    if (path !== basePath && !path.startsWith(`${basePath}/`)) return routeNotFound();
+    if (path !== basePath && !path.startsWith(`${basePath}/`)) return unmatchedRoute(request.method, path, basePath);
     const rest = path.slice(basePath.length).replace(/\/+$/, '');
 
     // Before authorize: a page on another site never gets a session looked up for it.

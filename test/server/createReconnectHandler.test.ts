@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHostClient, HostApiError, type HostApi } from '../../src/core/index.js';
 import {
   createMeldClient,
@@ -316,11 +316,72 @@ describe('createReconnectHandler: repair rate limit', () => {
   });
 });
 
+describe('createReconnectHandler: a basePath mistake', () => {
+  const signedIn = (path: string) => new Request(`http://localhost${path}`, { headers: { 'x-user': 'alice' } });
+  const body = async (answer: Response) => ({ status: answer.status, json: (await answer.json()) as { code: string; message: string } });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  it("given basePath '' and the full path (Express' app.use('/api/meld') through toNodeHandler), should say in development which path arrived and which basePath fits", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    build({ basePath: '' });
+    const answer = await body(await current(signedIn('/api/meld/connections')));
+    expect(answer.status).toBe(404);
+    expect(answer.json.code).toBe('NOT_FOUND');
+    expect(answer.json.message).toContain("GET /api/meld/connections arrived, but basePath is ''");
+    expect(answer.json.message).toContain("set basePath: '/api/meld'");
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain("GET /api/meld/connections arrived, but basePath is ''");
+    // Once per mistake, not per request.
+    await current(signedIn('/api/meld/connections/a1'));
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('given a router that stripped its mount path before the handler, should name what is missing and the basePath that fits', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    build({ basePath: '/api/meld' });
+    const answer = await body(await current(signedIn('/connections/a1/repair')));
+    expect(answer.status).toBe(404);
+    expect(answer.json.message).toContain("GET /connections/a1/repair arrived, but basePath is '/api/meld'");
+    expect(answer.json.message).toContain("removed '/api/meld' from the path");
+    expect(answer.json.message).toContain("set basePath: ''");
+  });
+
+  it('given a path that names no route of the contract, should list the routes under basePath', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    build({ basePath: '/api/meld' });
+    const answer = await body(await current(signedIn('/api/meld/connectionz')));
+    expect(answer.json.message).toContain("GET /api/meld/connectionz arrived, but basePath is '/api/meld': no route of the contract matches");
+  });
+
+  it('given the contract under another prefix than basePath, should name that prefix', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    build({ basePath: '/api/meld' });
+    const answer = await body(await current(signedIn('/other/connections')));
+    expect(answer.json.message).toContain("GET /other/connections arrived, but basePath is '/api/meld'. The contract is mounted at '/other': set basePath: '/other'");
+  });
+
+  it('given production, should answer the plain 404 and log nothing', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    build({ basePath: '' });
+    expect(await body(await current(signedIn('/v2/meld/connections')))).toEqual({ status: 404, json: { code: 'NOT_FOUND', message: 'No such route.' } });
+    build({ basePath: '/api/meld' });
+    expect(await body(await current(signedIn('/events')))).toEqual({ status: 404, json: { code: 'NOT_FOUND', message: 'No such route.' } });
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
+
 describe('createReconnectHandler: routing and input', () => {
   it('given a path outside basePath or an unknown route, should answer 404', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // development explains each (see "a basePath mistake")
     expect((await call('GET', '/other/connections', 'alice')).status).toBe(404);
     expect((await call('GET', `${BASE}/nope`, 'alice')).json).toMatchObject({ code: 'NOT_FOUND' });
     expect((await call('GET', `${BASE}/connections/a1/unknown`, 'alice')).status).toBe(404);
+    warn.mockRestore();
   });
 
   it('given a method a route does not take, should answer 405 with Allow', async () => {
