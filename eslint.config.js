@@ -4,7 +4,21 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'node_modules', '.reports', '.storybook/public'] },
+  {
+    ignores: [
+      'dist',
+      'storybook-static',
+      '**/node_modules',
+      '.reports',
+      '.storybook/public',
+      // The example apps' build output and generated files.
+      'examples/.kit',
+      'examples/*/.next',
+      'examples/*/.checks',
+      'examples/*/dist',
+      'examples/*/next-env.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,7 +50,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'test/package/**'],
+    // Scripts, and the example apps' servers, print where they listen.
+    files: ['scripts/**/*.mjs', 'test/package/**', 'examples/*.mjs', 'examples/*/scripts/**', 'examples/*/server/**', 'test/examples/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -145,6 +145,21 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'examples',
+          root,
+          environment: 'node',
+          // The example apps (examples/*), installed from the packed kit, built, started and driven in Chromium.
+          include: ['test/examples/**/*.e2e.ts'],
+          globalSetup: ['test/examples/installExamples.ts'],
+          // Builds and browsers on a 2-core machine: one file at a time.
+          fileParallelism: false,
+          retry: BROWSER_RETRY,
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           root,
           environment: 'node',

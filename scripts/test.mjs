@@ -85,6 +85,12 @@ vitest('package consumers (Node, Vite, Chromium)', ['package'], {
   needs: ['build'],
   extraEnv: { CHROMIUM_PATH: chromiumPath },
 });
+// The example apps (examples/): the packed kit installed as a user installs it into a Next.js App Router
+// app and an Express + Vite app, each built once, started with the Meld simulator and driven in Chromium.
+vitest('example apps (Next.js, Express + Vite)', ['examples'], {
+  needs: ['build'],
+  extraEnv: { CHROMIUM_PATH: chromiumPath },
+});
 vitest('browser tests and stories (Chromium)', ['browser', 'storybook'], {
   extraEnv: { CHROMIUM_PATH: chromiumPath },
 });

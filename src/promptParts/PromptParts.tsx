@@ -12,7 +12,7 @@ import type { PromptView as PromptViewType } from './PromptView.js';
 export { cx, type PromptRootProps };
 
 type PromptViewComponent = typeof PromptViewType;
-/** Once loaded, the view renders directly: no Suspense boundary per prompt. */
+/** Once loaded, the view renders directly in prompts mounted after hydration: no Suspense boundary per prompt. */
 let LoadedView: PromptViewComponent | undefined;
 const LazyView = lazy(() =>
   import('./PromptView.js').then((m) => {
@@ -41,12 +41,15 @@ export function createPromptParts(name: string, slot: string, className: string,
     const connection = useKnownConnection(target, queryClient, hostApi, typeof target !== 'string');
     const decision = getStatusDecision(connection?.status, connection?.statusReason);
     const id = typeof target === 'string' ? target : target.id;
+    const hydrated = useHydrated();
     // A return from the widget in redirect mode is in sessionStorage, which the server cannot see.
-    const returning = useHydrated() && hasPendingRedirect(id);
+    const returning = hydrated && hasPendingRedirect(id);
     const due = isPromptDue(decision.prompt, variant, props.showOutages) || returning;
     const [engaged, setEngaged] = useState(due);
     // Chosen once: switching from the lazy wrapper to the loaded view would remount the view (and end its flow).
-    const [Direct] = useState(() => LoadedView);
+    // On the server and while hydrating, always the lazy wrapper: a server process that loaded the view for an
+    // earlier page must still send the Suspense boundary a browser that has loaded nothing yet hydrates.
+    const [Direct] = useState(() => (hydrated ? LoadedView : undefined));
     if (due && !engaged) setEngaged(true);
     if (!engaged && !due) return null;
     const viewProps = { ...rest, target, slot, rootClassName: className, variant, defaultParts };
