@@ -54,7 +54,8 @@ describe('the widget-open message', () => {
   it('given popup mode, should point at the window that opened', async () => {
     const popup = { closed: false, close: vi.fn(), focus: vi.fn(), location: { replace: vi.fn() } };
     vi.spyOn(window, 'open').mockImplementation(() => popup as unknown as Window);
-    const { container } = renderBanner({ mode: 'popup' });
+    // Popup mode needs the relay page on this page's origin (see the Backend guide); without one it falls back to the dialog.
+    const { container } = renderBanner({ mode: 'popup', relayUrl: `${location.origin}/api/meld/widget-relay` });
     const text = await openWidget(container, /Reconnect/);
     expect(text).toContain('Finish signing in to First Bank in the window that opened.');
   });
