@@ -14,7 +14,7 @@ const PAGES: Readonly<Record<string, string>> = {
   'theming.md': 'docs-theming--docs',
   'meld-fidelity.md': 'docs-meld-fidelity--docs',
   'SECURITY.md': 'docs-security--docs',
-  'WidgetAndFlow.mdx': 'docs-widget-and-reconnect-flow--docs',
+  'widget-and-flow.md': 'docs-widget-and-reconnect-flow--docs',
 };
 
 /** Rewrites relative links between the guides (`backend.md`, `../SECURITY.md#x`) to their Storybook pages. */
