@@ -2,6 +2,8 @@
 // keeps the raw bytes and headers (to verify signatures independently), and
 // small HTTP shorthands for the simulator's Meld API and widget endpoints.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { expect } from 'vitest';
+import { MeldApiError } from '../../src/server/index.js';
 import type { MeldSimulator } from '../../src/testing/index.js';
 
 export interface ReceivedWebhook {
@@ -133,4 +135,14 @@ export async function until(check: () => boolean, timeoutMs = 3000): Promise<voi
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Awaits a call expected to fail with MeldApiError, and returns the error. */
+export async function meldFailure(promise: Promise<unknown>): Promise<MeldApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MeldApiError);
+  return error as MeldApiError;
 }

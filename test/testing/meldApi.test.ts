@@ -3,9 +3,9 @@
 // the kit's own createMeldClient against it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STATUS_TABLE, validateWidgetUrl } from '../../src/core/index.js';
-import { createMeldClient, MeldApiError, verifyMeldWebhook } from '../../src/server/index.js';
+import { createMeldClient, verifyMeldWebhook } from '../../src/server/index.js';
 import { createMeldSimulator, type MeldSimulator } from '../../src/testing/index.js';
-import { meldCall, startReceiver, until, type WebhookReceiver } from './helpers.js';
+import { meldCall, meldFailure, startReceiver, until, type WebhookReceiver } from './helpers.js';
 
 let sim: MeldSimulator;
 let receiver: WebhookReceiver;
@@ -19,15 +19,6 @@ const SEEDS = [
 
 function client(extra: Parameters<typeof createMeldClient>[0] extends infer O ? Partial<O> : never = {}) {
   return createMeldClient({ apiKey: sim.apiKey, baseUrl: sim.url, retries: 0, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<MeldApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MeldApiError);
-  return error as MeldApiError;
 }
 
 function expectEnvelope(json: Record<string, unknown>, code?: string) {
@@ -228,7 +219,7 @@ describe('GET /bank-linking/connections/{id}', () => {
     const answer = await meldCall(sim, 'GET', '/bank-linking/connections/conn_nope');
     expect(answer.status).toBe(404);
     expectEnvelope(answer.json, 'CONNECTION_NOT_FOUND');
-    expect((await failure(client().getConnection('conn_nope'))).status).toBe(404);
+    expect((await meldFailure(client().getConnection('conn_nope'))).status).toBe(404);
   });
 
   it('given a one-time 500 (failNext), should let createMeldClient retry the GET and succeed', async () => {
@@ -252,7 +243,7 @@ describe('POST /bank-linking/connect/repair', () => {
   });
 
   it('given an unknown id, should answer 404; without connectionId, 400', async () => {
-    expect((await failure(client().repairConnection('conn_nope'))).status).toBe(404);
+    expect((await meldFailure(client().repairConnection('conn_nope'))).status).toBe(404);
     const answer = await meldCall(sim, 'POST', '/bank-linking/connect/repair', {});
     expect(answer.status).toBe(400);
     expectEnvelope(answer.json, 'INVALID_REQUEST');
@@ -325,14 +316,14 @@ describe('POST /bank-linking/connections/{id}/refresh', () => {
 
   it('given failNextRefresh, should answer 429 with Retry-After once, then 202', async () => {
     sim.failNextRefresh('conn_ok');
-    const error = await failure(client().refreshConnection('conn_ok'));
+    const error = await meldFailure(client().refreshConnection('conn_ok'));
     expect(error).toMatchObject({ status: 429, retryAfter: 10_800 });
     expect((await client().refreshConnection('conn_ok')).requestId).toEqual(expect.any(String));
   });
 
   it.each([409, 500] as const)('given failNextRefresh(%s), should answer it once', async (status) => {
     sim.failNextRefresh('conn_ok', status);
-    expect((await failure(client().refreshConnection('conn_ok'))).status).toBe(status);
+    expect((await meldFailure(client().refreshConnection('conn_ok'))).status).toBe(status);
     expect((await meldCall(sim, 'POST', '/bank-linking/connections/conn_ok/refresh', {})).status).toBe(202);
   });
 

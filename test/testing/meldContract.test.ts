@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMeldClient, MeldApiError, type MeldClient } from '../../src/server/index.js';
+import { createMeldClient, type MeldClient } from '../../src/server/index.js';
 import { createMeldSimulator, type MeldSimulator } from '../../src/testing/index.js';
-import { meldCall, repairSession, signIn, startReceiver, type WebhookReceiver } from './helpers.js';
+import { meldCall, meldFailure, repairSession, signIn, startReceiver, type WebhookReceiver } from './helpers.js';
 
 type Json = Record<string, unknown>;
 type Schema = Json | boolean;
@@ -194,15 +194,6 @@ beforeEach(() => {
   client = createMeldClient({ apiKey: sim.apiKey, baseUrl: sim.url, retries: 0, fetch: recordingFetch });
 });
 
-async function refused(promise: Promise<unknown>): Promise<MeldApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MeldApiError);
-  return error as MeldApiError;
-}
-
 describe("createMeldClient and the simulator, against Meld's OpenAPI", () => {
   it('every operation the kit uses: requests as the OpenAPI declares them, answers in its schemas', async () => {
     await client.getConnection('conn_login');
@@ -259,14 +250,14 @@ describe("createMeldClient and the simulator, against Meld's OpenAPI", () => {
   });
 
   it('refusals: 400, 401, 404 and 409 in the error envelope the OpenAPI declares', async () => {
-    await refused(client.getConnection('conn_nope'));
-    await refused(client.repairConnection('conn_expired'));
-    await refused(client.refreshConnection('conn_login'));
-    await refused(client.updateConnectionProducts('conn_ok', ['BALANCES']));
-    await refused(client.listConnections({ after: 'conn_ok' }));
-    await refused(createMeldClient({ apiKey: 'wrong_key', baseUrl: sim.url, fetch: recordingFetch }).getConnection('conn_ok'));
+    await meldFailure(client.getConnection('conn_nope'));
+    await meldFailure(client.repairConnection('conn_expired'));
+    await meldFailure(client.refreshConnection('conn_login'));
+    await meldFailure(client.updateConnectionProducts('conn_ok', ['BALANCES']));
+    await meldFailure(client.listConnections({ after: 'conn_ok' }));
+    await meldFailure(createMeldClient({ apiKey: 'wrong_key', baseUrl: sim.url, fetch: recordingFetch }).getConnection('conn_ok'));
     await client.deleteConnection('conn_ok');
-    await refused(client.deleteConnection('conn_ok'));
+    await meldFailure(client.deleteConnection('conn_ok'));
     expect(exchanges.map((e) => e.status)).toEqual([404, 409, 409, 400, 400, 401, 204, 409]);
     for (const exchange of exchanges) expectExchange(exchange);
     // Straight to the simulator: a request the client would never send.
