@@ -78,6 +78,22 @@ describe('planReconnectNotifications', () => {
     expect(held).toMatchObject({ due: false, sendAt: new Date('2026-03-10T12:00:00Z') }); // 08:00 EDT
   });
 
+  it.each([
+    // New York springs forward at 02:00 on 8 March 2026: 02:30 does not exist that night, so 03:00 EDT.
+    ['America/New_York', '2026-03-08T04:00:00Z', { start: '21:00', end: '02:30' }, '2026-03-08T07:00:00Z'],
+    // New York falls back at 02:00 on 1 November 2026: the first 01:30 (EDT).
+    ['America/New_York', '2026-11-01T03:00:00Z', { start: '22:00', end: '01:30' }, '2026-11-01T05:30:00Z'],
+    // Lord Howe falls back 30 minutes at 02:00 on 5 April 2026: 01:45 comes first at +11:00.
+    ['Australia/Lord_Howe', '2026-04-04T12:00:00Z', { start: '22:00', end: '01:45' }, '2026-04-04T14:45:00Z'],
+    // Lord Howe springs forward 30 minutes at 02:00 on 4 October 2026: 02:15 does not exist, so 02:30 (+11:00).
+    ['Australia/Lord_Howe', '2026-10-03T12:00:00Z', { start: '22:00', end: '02:15' }, '2026-10-03T15:30:00Z'],
+    // Kolkata: no DST, a half-hour offset.
+    ['Asia/Kolkata', '2026-03-10T17:00:00Z', { start: '21:00', end: '08:00' }, '2026-03-11T02:30:00Z'],
+  ] as const)('in %s from %s, should hold a message until the first minute after quiet hours %j', (timeZone, now, quietHours, expected) => {
+    const [held] = planReconnectNotifications({ connections: [target(broken('c1'), { timeZone })], now: Date.parse(now), policy: { quietHours } });
+    expect(held?.sendAt.toISOString()).toBe(new Date(expected).toISOString());
+  });
+
   it('should keep one customer under the cap across connections, in a fixed order', () => {
     const connections = [target(broken('c2')), target(broken('c1')), target(broken('c3', { externalCustomerId: 'cust-2' }))];
     const plan = planReconnectNotifications({ connections, now: NOW, policy: { cap: { max: 1, windowHours: 24 } } });
