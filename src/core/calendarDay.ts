@@ -24,6 +24,7 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat | null {
  */
 export function dayNumber(at: number, timeZone: string): number | undefined {
   if (!Number.isFinite(at)) return undefined;
+  if (timeZone === 'UTC') return Math.floor(at / 86_400_000);
   const formatter = dayFormatter(timeZone);
   if (!formatter) return undefined;
   let year = NaN;

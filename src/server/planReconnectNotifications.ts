@@ -267,14 +267,13 @@ export function planReconnectNotifications(input: PlanReconnectNotificationsInpu
     let renewBy: Date | undefined;
     if (kind === 'expiring-soon' || kind === 'renewal-candidate') {
       const policyPeriod = renewal?.periodDays;
-      const found = getRenewal(connection, {
-        now,
-        timeZone: zone,
-        policy: policyPeriod === undefined ? undefined : { lastAuthorizedAt: target.lastAuthorizedAt, periodDays: policyPeriod },
-      });
-      renewBy = found.renewBy;
+      const renewalPolicy = policyPeriod === undefined ? undefined : { lastAuthorizedAt: target.lastAuthorizedAt, periodDays: policyPeriod };
+      // In UTC first (no Intl): only a date near enough is worth counting in the customer's calendar.
+      renewBy = getRenewal(connection, { now, policy: renewalPolicy }).renewBy;
       if (kind === 'renewal-candidate') {
-        if (!renewal || found.daysLeft === undefined || found.daysLeft > renewal.promptDaysBefore) continue;
+        if (!renewal || !renewBy || renewBy.getTime() - now > (renewal.promptDaysBefore + 2) * DAY) continue;
+        const daysLeft = getRenewal(connection, { now, timeZone: zone, policy: renewalPolicy }).daysLeft;
+        if (daysLeft === undefined || daysLeft > renewal.promptDaysBefore) continue;
         kind = 'renewal-due';
       }
     }

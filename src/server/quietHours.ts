@@ -17,7 +17,17 @@ function clock(timeZone: string): Intl.DateTimeFormat | null {
   let formatter = clocks.get(timeZone);
   if (formatter === undefined) {
     try {
-      formatter = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23', numberingSystem: 'latn' });
+      formatter = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        hourCycle: 'h23',
+        numberingSystem: 'latn',
+        calendar: 'gregory',
+      });
     } catch {
       formatter = null;
     }
@@ -31,15 +41,36 @@ export function isTimeZone(timeZone: unknown): timeZone is string {
   return typeof timeZone === 'string' && timeZone.length > 0 && timeZone.length <= 64 && clock(timeZone) !== null;
 }
 
+/** The zone's offset from UTC at `at`, in whole minutes, read through Intl. */
+function readOffset(at: number, timeZone: string): number {
+  const fields: Record<string, number> = {};
+  for (const part of (clock(timeZone) as Intl.DateTimeFormat).formatToParts(at)) fields[part.type] = Number(part.value);
+  const wall = Date.UTC(fields.year as number, (fields.month as number) - 1, fields.day as number, fields.hour as number, fields.minute as number);
+  return Math.round((wall - (at - (((at % MINUTE) + MINUTE) % MINUTE))) / MINUTE);
+}
+
+// Offsets by zone and quarter hour of UTC. Zones change offset at most once in
+// any quarter hour, so a quarter whose two ends agree has one offset
+// throughout; one with a change in it is read minute by minute, never cached.
+const QUARTER = 15 * MINUTE;
+const offsets = new Map<string, number>();
+
+function offsetAt(at: number, timeZone: string): number {
+  const quarter = Math.floor(at / QUARTER);
+  const key = `${timeZone}|${quarter}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const first = readOffset(quarter * QUARTER, timeZone);
+  if (readOffset(quarter * QUARTER + QUARTER - 1, timeZone) !== first) return readOffset(at, timeZone);
+  if (offsets.size >= 100_000) offsets.clear();
+  offsets.set(key, first);
+  return first;
+}
+
 /** The local minute of the day (0..1439) at `at` in a zone the runtime knows. */
 export function localMinute(at: number, timeZone: string): number {
-  let hour = 0;
-  let minute = 0;
-  for (const part of (clock(timeZone) as Intl.DateTimeFormat).formatToParts(at)) {
-    if (part.type === 'hour') hour = Number(part.value);
-    else if (part.type === 'minute') minute = Number(part.value);
-  }
-  return hour * 60 + minute;
+  const local = at + offsetAt(at, timeZone) * MINUTE;
+  return Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE);
 }
 
 /** `HH:MM` as minutes of the day, or `undefined` when malformed. */
