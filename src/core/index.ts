@@ -86,7 +86,7 @@ export {
   type Transition,
   type WidgetMode,
 } from './reconnectMachine.js';
-export { derivePrompt, isPromptDue, type DerivedAction, type DerivedPrompt, type PromptViewOptions } from './derivePrompt.js';
+export { derivePrompt, isPromptDue, isRenewalPromptDue, type DerivedAction, type DerivedPrompt, type PromptViewOptions } from './derivePrompt.js';
 export {
   createReconnectController,
   type ClockPort,

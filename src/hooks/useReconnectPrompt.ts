@@ -5,7 +5,9 @@ import type { StatusDecision } from '../core/getStatusDecision.js';
 import { PROMPT_STATE_INFO, type PromptActionId, type PromptOffer, type PromptState } from '../core/promptStates.js';
 import type { PromptVariant } from '../core/reconnectMachine.js';
 import type { Severity } from '../core/statuses.js';
+import type { Renewal } from '../core/getRenewal.js';
 import type { Connection } from '../core/types.js';
+import { formatDay } from '../i18n/formatDay.js';
 import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { promptMessages } from '../i18n/promptMessages.js';
 import { lastUpdatedText } from './lastUpdated.js';
@@ -47,6 +49,19 @@ export interface UseReconnectPromptOptions {
   showOutages?: boolean | undefined;
   /** Overrides the provider's `onStartNewConnection` for this prompt. */
   onStartNewConnection?: ((connection: Connection) => void) | undefined;
+  /**
+   * Reads when the connection's access must be renewed, for "Renew by 12 March"
+   * and `renewalPromptDays`. Pass `getRenewal` with your policy, e.g.
+   * `(connection, now) => getRenewal(connection, { now, policy })`; the kit
+   * bundles it only when you do. Without it the prompts keep their words.
+   */
+  renewal?: ((connection: Connection, now: number) => Renewal | undefined) | undefined;
+  /**
+   * Shows `renewal-due` this many days before the renewal date while Meld
+   * still says ACTIVE (it informs: Meld repairs only once it says
+   * ACCESS_EXPIRING_SOON). Needs `renewal`.
+   */
+  renewalPromptDays?: number | undefined;
 }
 
 export interface UseReconnectPromptResult {
@@ -66,6 +81,12 @@ export interface UseReconnectPromptResult {
    * rendering and hydrating, so the HTML matches).
    */
   lastUpdated: string | undefined;
+  /**
+   * For `expiring-soon` and `renewal-due` with a known date (see the `renewal` option):
+   * "Renew by {date}", the day in the provider's `locale` and the customer's time zone
+   * (UTC while server rendering and hydrating).
+   */
+  renewBy: string | undefined;
   /** `assertive` only when an action the customer just started failed. */
   politeness: 'polite' | 'assertive';
   actions: PromptAction[];
@@ -111,9 +132,13 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
   const canStartNew = Boolean(startNew);
   // Stored snoozes are compared with the time the prompt mounted (render stays pure).
   const [mountedAt] = useState(Date.now);
+  const readRenewal = options.renewal;
+  const current = override ?? snapshot.connection;
+  const renewal = useMemo(() => (readRenewal && current ? readRenewal(current, mountedAt) : undefined), [readRenewal, current, mountedAt]);
+  const renewalPromptDays = options.renewalPromptDays;
   const derived = useMemo(
-    () => derivePrompt(snapshot, { variant, showOutages: options.showOutages, hydrated, now: mountedAt, canStartNew, connection: override }),
-    [snapshot, variant, options.showOutages, hydrated, mountedAt, canStartNew, override],
+    () => derivePrompt(snapshot, { variant, showOutages: options.showOutages, hydrated, now: mountedAt, canStartNew, connection: override, renewal, renewalPromptDays }),
+    [snapshot, variant, options.showOutages, hydrated, mountedAt, canStartNew, override, renewal, renewalPromptDays],
   );
   const { state, connection, decision, failure } = derived;
   const visible = state !== 'hidden';
@@ -174,6 +199,10 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
     visible,
     message,
     detail: state === 'institution-action' ? connection?.institutionMessage : undefined,
+    renewBy:
+      (state === 'expiring-soon' || state === 'renewal-due') && renewal?.renewBy
+        ? renewByText(renewal.renewBy, locale, hydrated ? undefined : 'UTC', mountedAt, t('prompt.renew-by'))
+        : undefined,
     lastUpdated: info.stale ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, hydrated ? undefined : 'UTC', t('prompt.last-updated')) : undefined,
     politeness: derived.politeness,
     actions,
@@ -196,4 +225,9 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
       ...(locale ? { lang: locale } : {}),
     },
   };
+}
+
+function renewByText(date: Date, locale: string | undefined, timeZone: string | undefined, now: number, template: string): string | undefined {
+  const day = formatDay(date, locale ?? 'en', timeZone, now);
+  return day === undefined ? undefined : formatMessage(template, { date: day });
 }

@@ -43,6 +43,11 @@ export function createPartComponents(slot: string, className: string): PromptPar
         <p data-slot={`${slot}-message`} className={cx(!unstyled && `${className}__message`)}>
           {prompt.message}
         </p>
+        {prompt.renewBy ? (
+          <p data-slot={`${slot}-renew-by`} className={cx(!unstyled && `${className}__updated`)}>
+            {prompt.renewBy}
+          </p>
+        ) : null}
         {prompt.lastUpdated ? (
           <p data-slot={`${slot}-updated`} className={cx(!unstyled && `${className}__updated`)}>
             {prompt.lastUpdated}
