@@ -22,13 +22,6 @@ export function isRenewalPromptDue(
   renewal: Pick<Renewal, 'daysLeft'> | undefined,
   promptDays: number | undefined,
 ): boolean {
-  return (
-    variant === 'banner' &&
-    decision.known &&
-    decision.status === 'ACTIVE' &&
-    decision.prompt === 'none' &&
-    typeof promptDays === 'number' &&
-    renewal?.daysLeft !== undefined &&
-    renewal.daysLeft <= promptDays
-  );
+  // An ACTIVE status with a reason the kit does not know reads as healthy ACTIVE (known: false): no renewal prompt for it.
+  return variant === 'banner' && decision.known && decision.status === 'ACTIVE' && decision.prompt === 'none' && (renewal?.daysLeft ?? Infinity) <= (promptDays ?? -Infinity);
 }

@@ -7,10 +7,9 @@ import type { PromptVariant } from '../core/reconnectMachine.js';
 import type { Severity } from '../core/statuses.js';
 import type { Renewal } from '../core/getRenewal.js';
 import type { Connection } from '../core/types.js';
-import { formatDay } from '../i18n/formatDay.js';
 import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { promptMessages } from '../i18n/promptMessages.js';
-import { lastUpdatedText } from './lastUpdated.js';
+import { dateText } from './lastUpdated.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 import { useConnectionEngine } from './useConnectionEngine.js';
 import { useHydrated } from './useHydrated.js';
@@ -199,11 +198,8 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
     visible,
     message,
     detail: state === 'institution-action' ? connection?.institutionMessage : undefined,
-    renewBy:
-      (state === 'expiring-soon' || state === 'renewal-due') && renewal?.renewBy
-        ? renewByText(renewal.renewBy, locale, hydrated ? undefined : 'UTC', mountedAt, t('prompt.renew-by'))
-        : undefined,
-    lastUpdated: info.stale ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, hydrated ? undefined : 'UTC', t('prompt.last-updated')) : undefined,
+    renewBy: state === 'expiring-soon' || state === 'renewal-due' ? dateText(renewal?.renewBy, locale, hydrated ? undefined : 'UTC', t('prompt.renew-by'), true) : undefined,
+    lastUpdated: info.stale ? dateText(connection?.successfullyAggregatedAt, locale, hydrated ? undefined : 'UTC', t('prompt.last-updated')) : undefined,
     politeness: derived.politeness,
     actions,
     dismissible: derived.dismissible,
@@ -227,7 +223,3 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
   };
 }
 
-function renewByText(date: Date, locale: string | undefined, timeZone: string | undefined, now: number, template: string): string | undefined {
-  const day = formatDay(date, locale ?? 'en', timeZone, now);
-  return day === undefined ? undefined : formatMessage(template, { date: day });
-}

@@ -20,7 +20,7 @@ export const es: Messages = {
   'prompt.choose-another-institution': '{institution} ya no es compatible. Conecta otro banco.',
   'prompt.new-accounts': 'Hay cuentas nuevas disponibles en {institution}.',
   'prompt.last-updated': 'Última actualización: {date}.',
-  'prompt.renewal-due': 'Tu acceso a {institution} debe renovarse pronto. Te pediremos que vuelvas a conectarlo en cuanto {institution} lo permita.',
+  'prompt.renewal-due': 'Tu acceso a {institution} debe renovarse pronto. Te avisaremos cuando puedas hacerlo.',
   'prompt.renew-by': 'Renuévalo antes del {date}.',
 
   'action.reconnect': 'Reconectar',
@@ -75,18 +75,4 @@ export const es: Messages = {
   'list.progress': 'Arreglando {current} de {total}',
   'list.stop': 'Detener',
   'list.next': 'Continuar con {institution}',
-
-  'notify.reconnect.subject': 'Vuelve a conectar {institution} para mantener tus cuentas al día',
-  'notify.reconnect.text': 'Tu conexión con {institution} dejó de actualizarse. Inicia sesión de nuevo para solucionarlo: {link}',
-  'notify.expiring-soon.subject': 'Tu acceso a {institution} caduca pronto',
-  'notify.expiring-soon.text': 'Tu acceso a {institution} caducará pronto. Vuelve a conectarlo ahora para que siga actualizándose: {link}',
-  'notify.expiring-soon-date.text': 'Tu acceso a {institution} caducará pronto. Renuévalo antes del {date} para que siga actualizándose: {link}',
-  'notify.renewal-due.subject': 'Renueva tu acceso a {institution} antes del {date}',
-  'notify.renewal-due.text': 'Tu acceso a {institution} debe renovarse antes del {date}. Abre la aplicación para revisarlo: {link}',
-  'notify.institution-action.subject': '{institution} necesita que hagas algo',
-  'notify.institution-action.text': '{institution} necesita que hagas algo en tu cuenta bancaria antes de poder actualizarse. Mira qué hacer: {link}',
-  'notify.start-new-connection.subject': 'Conecta {institution} de nuevo',
-  'notify.start-new-connection.text': 'No se puede restablecer tu conexión con {institution}. Conéctalo de nuevo para mantener tus cuentas al día: {link}',
-  'notify.choose-another-institution.subject': '{institution} ya no es compatible',
-  'notify.choose-another-institution.text': '{institution} ya no es compatible. Conecta otro banco: {link}',
 };

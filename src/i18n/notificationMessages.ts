@@ -1,6 +1,8 @@
 /**
  * English notification templates (e-mail subject and text, in-app text), used
- * by `planReconnectNotifications` on the host backend. `{institution}` is the
+ * by `planReconnectNotifications` on the host backend (Spanish:
+ * esNotificationMessages.ts). Not part of the browser's catalogs: no
+ * component shows them. `{institution}` is the
  * bank's name, `{date}` a day written for the customer's locale and zone,
  * `{link}` the host's repair link. Nothing else of the connection or the
  * customer is ever put in: no balances, no account numbers, no secrets.

@@ -3,6 +3,7 @@ import { getStatusDecision } from '../core/getStatusDecision.js';
 import type { Connection } from '../core/types.js';
 import { commonMessages } from '../i18n/commonMessages.js';
 import { es } from '../i18n/es.js';
+import { esNotificationMessages } from '../i18n/esNotificationMessages.js';
 import { formatMessage } from '../i18n/messages.js';
 import { notificationMessages } from '../i18n/notificationMessages.js';
 import { isTimeZone, nextLoudMoment, parseClock, type QuietHours, type QuietWindow } from './quietHours.js';
@@ -299,7 +300,7 @@ export function planReconnectNotifications(input: PlanReconnectNotificationsInpu
     insertSorted(sends, sendAt);
 
     const locale = typeof target.locale === 'string' && target.locale.toLowerCase().startsWith('es') ? 'es' : 'en';
-    const catalog: Catalog = locale === 'es' ? es : notificationMessages;
+    const catalog: Catalog = locale === 'es' ? esNotificationMessages : notificationMessages;
     // One line (an e-mail subject must not gain headers), as text; the bank's name and nothing else of the connection.
     const institution = safeText(connection.institutionName?.replace(/\s+/g, ' '), MAX_INSTITUTION) ?? (locale === 'es' ? es : commonMessages)['institution.fallback'];
     const values: Record<string, string> = { institution };
