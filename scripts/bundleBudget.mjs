@@ -46,6 +46,11 @@ import { build } from 'vite';
 // 0.2 after issues 12 and 13: popup mode's relay link (about 0.6 kB, in the launcher's chunk) and the
 // Meld events the browser applies (re-read statuses, "last updated"; about 0.2 kB) raised the last two
 // limits by 0.5 kB each (24.0 -> 24.5, 24.5 -> 25.0).
+// 0.2 after issue 15 (part 1): the renewal date in the prompts ("Renew by 12 March") and the
+// renewal-due prompt state cost about 0.35 kB (0.10 in the entry's gate, which must know a renewal
+// is due to load the live view; 0.25 in the live view: its catalog lines, state and date text).
+// getRenewal itself stays out: the host passes it in. The upper bound went over by 0.07 kB and was
+// raised by 0.1 kB (25.0 -> 25.1); the other limits are unchanged and still met.
 // "A page with a due prompt" is the entry, the prompt's live view, and the host client (the banner
 // here reads its connection by id); the launcher loads on the customer's intent and is counted in
 // "after the click", the cross-tab handler (on a message) only in the upper bound.
@@ -53,7 +58,7 @@ const TARGET_DUE_PROMPT_PAGE = 12_000;
 const LIMIT_ENTRY_CLOSURE = 6_000;
 const LIMIT_DUE_PROMPT_PAGE = 18_500;
 const LIMIT_AFTER_CLICK = 24_500;
-const LIMIT_EVERYTHING = 25_000;
+const LIMIT_EVERYTHING = 25_100;
 const LIMIT_CORE_DECISIONS = 1_500;
 
 const PEERS = [/^react(-dom)?(\/.*)?$/, /^@tanstack\/react-query(\/.*)?$/];

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { ReconnectBanner, es, useReconnectPrompt, type Connection } from '../src/index.js';
+import { ReconnectBanner, es, getRenewal, useReconnectPrompt, type Connection } from '../src/index.js';
 import { aConnection, INSTITUTION, INSTITUTION_MESSAGE, LAST_AGGREGATED_AT } from './support/connections.js';
 import { buttonNames, findPrompt, text } from './support/expectations.js';
 import type { HostScenario } from './support/hostMock.js';
@@ -270,6 +270,41 @@ export const DismissForTheSession: Story = {
     await press(canvasElement, 'action.dismiss');
     await waitFor(() => expect(canvasElement.querySelector('[data-slot="banner"]')).toBeNull());
     await expect(kitOf(context).dismissStorage.items.size).toBe(0);
+  },
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `ACTIVE` / `ACCESS_EXPIRING_SOON` with a date the host backend derived from the provider
+ * (`consentExpiresAt`) and a `renewal` reader: the prompt adds "Renew by {date}".
+ */
+export const RenewByDate: Story = {
+  ...aboutConnection(aConnection({ id: 'conn_renew_by', status: 'ACTIVE', statusReason: 'ACCESS_EXPIRING_SOON', consentExpiresAt: new Date(Date.now() + 10 * DAY_MS).toISOString() })),
+  args: { connectionId: 'conn_renew_by', renewal: (connection: Connection, now: number) => getRenewal(connection, { now }) },
+  play: async ({ canvasElement }) => {
+    await waitForState(canvasElement, 'expiring-soon');
+    await waitFor(() => expect(canvasElement.querySelector('[data-slot="banner-renew-by"]')?.textContent).toMatch(/^(Renew by|Renuévalo antes del) .+\.$/));
+  },
+};
+
+/**
+ * A healthy `ACTIVE` connection whose renewal (the host's policy: 90 days after its last
+ * authorization) is 10 days away, with `renewalPromptDays={14}`: an informational
+ * `renewal-due` prompt, without Reconnect (Meld does not repair a healthy connection).
+ */
+export const RenewalDue: Story = {
+  ...aboutConnection(aConnection({ id: 'conn_renewal_due', status: 'ACTIVE', statusReason: null })),
+  args: {
+    connectionId: 'conn_renewal_due',
+    renewalPromptDays: 14,
+    renewal: (connection: Connection, now: number) => getRenewal(connection, { now, policy: { lastAuthorizedAt: now - 80 * DAY_MS, periodDays: 90 } }),
+  },
+  play: async ({ canvasElement }) => {
+    const banner = await waitForState(canvasElement, 'renewal-due');
+    await expect(banner).toHaveAttribute('data-severity', 'info');
+    await expect(canvasElement.querySelector('[data-action="reconnect"]')).toBeNull();
+    await expect(canvasElement.querySelector('[data-slot="banner-renew-by"]')).not.toBeNull();
   },
 };
 

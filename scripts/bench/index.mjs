@@ -10,10 +10,11 @@
 //   server.mjs           two host-backend instances on one redis-server: 1,000 streams, 10,000
 //                        signed webhooks (lost / duplicated / misrouted, latency), memory per
 //                        stream, a slow reader, and a repair rate-limit flood against a fake Meld
+//   planner.mjs          planReconnectNotifications over 100,000 connections in 8 time zones
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benchmarks = ['../bundleBudget.mjs', 'render.mjs', 'flow.mjs', 'server.mjs'];
+const benchmarks = ['../bundleBudget.mjs', 'render.mjs', 'flow.mjs', 'server.mjs', 'planner.mjs'];
 let failed = 0;
 for (const file of benchmarks) {
   console.log(`\n== ${file}`);

@@ -1,10 +1,11 @@
 import { getStatusDecision, type StatusDecision } from './getStatusDecision.js';
 import { PROMPT_STATE_INFO, type PromptOffer, type PromptState } from './promptStates.js';
 import { isFlowBusy, observationKey, type PromptFailure, type PromptVariant, type ReconnectSnapshot } from './reconnectMachine.js';
-import { isPromptDue } from './isPromptDue.js';
+import type { Renewal } from './getRenewal.js';
+import { isPromptDue, isRenewalPromptDue } from './isPromptDue.js';
 import type { Severity } from './statuses.js';
 
-export { isPromptDue };
+export { isPromptDue, isRenewalPromptDue };
 import type { Connection } from './types.js';
 
 /** How one view looks at a connection. */
@@ -19,6 +20,10 @@ export interface PromptViewOptions {
   canStartNew: boolean;
   /** The connection as this view was given it, when newer than the engine's. */
   connection?: Connection | undefined;
+  /** The connection's renewal as the host reads it (see `getRenewal`), if it reads one. */
+  renewal?: Renewal | undefined;
+  /** Show `renewal-due` this many days before `renewal.renewBy` while Meld still says ACTIVE. */
+  renewalPromptDays?: number | undefined;
 }
 
 /** An offered action as a view shows it. */
@@ -49,7 +54,11 @@ function stateFor(snapshot: ReconnectSnapshot, connection: Connection | undefine
     if (flow.status === 'failed') return flow.failure === 'cannot-repair' ? ['start-new-connection', undefined] : ['failed', flow.failure];
     if (flow.status !== 'idle' && flow.status !== 'cancelled') return [flow.status, undefined];
   }
-  const due = isPromptDue(decision.prompt, view.variant, view.showOutages) ? (decision.prompt as PromptState) : 'hidden';
+  const due: PromptState = isPromptDue(decision.prompt, view.variant, view.showOutages)
+    ? (decision.prompt as PromptState)
+    : isRenewalPromptDue(decision, view.variant, view.renewal, view.renewalPromptDays)
+      ? 'renewal-due'
+      : 'hidden';
   if (view.variant === 'banner') {
     if (refresh.status === 'pending') return ['refreshing', undefined];
     if (refresh.status === 'failed') return ['failed', refresh.failure];

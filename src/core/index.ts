@@ -20,6 +20,7 @@ export {
 export { getStatusDecision, type StatusDecision } from './getStatusDecision.js';
 export { getStatusInfo, type StatusInfo } from './getStatusInfo.js';
 export { isOperationAllowed } from './isOperationAllowed.js';
+export { getRenewal, type GetRenewalOptions, type Renewal, type RenewalPolicy, type RenewalSource } from './getRenewal.js';
 export { STATUS_TABLE, type StatusTableRow } from './statusTable.js';
 export type { AcceptedRequest, Connection, MeldProduct, RepairSession, StatusChangePayload, WebhookEnvelope } from './types.js';
 export {
@@ -87,7 +88,7 @@ export {
   type Transition,
   type WidgetMode,
 } from './reconnectMachine.js';
-export { derivePrompt, isPromptDue, type DerivedAction, type DerivedPrompt, type PromptViewOptions } from './derivePrompt.js';
+export { derivePrompt, isPromptDue, isRenewalPromptDue, type DerivedAction, type DerivedPrompt, type PromptViewOptions } from './derivePrompt.js';
 export {
   createReconnectController,
   type ClockPort,

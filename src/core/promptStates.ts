@@ -20,6 +20,8 @@ export const PROMPT_STATES = [
   'refresh-on-demand',
   'start-new-connection',
   'choose-another-institution',
+  // decided by the host's renewal date while Meld still says ACTIVE (see isRenewalPromptDue)
+  'renewal-due',
   // where a flow or a refresh the customer started is
   'requesting',
   'widget-open',
@@ -109,6 +111,8 @@ export const PROMPT_STATE_INFO = {
   'refresh-on-demand': { ...table, soft: true, offers: [{ id: 'refresh', label: 'update-now', emphasis: 'primary', does: 'refresh' }] },
   'start-new-connection': { ...table, stale: true, offers: [{ id: 'start-new', label: 'connect-again', emphasis: 'primary', does: 'start-new' }] },
   'choose-another-institution': { ...table, offers: [{ id: 'start-new', label: 'connect-another-bank', emphasis: 'primary', does: 'start-new' }] },
+  // Meld publishes "Can reconnect: No" for a healthy ACTIVE connection (repair answers 409): it informs until Meld says ACCESS_EXPIRING_SOON.
+  'renewal-due': { ...table, soft: true, informational: true },
   requesting: work,
   'widget-open': work,
   verifying: work,

@@ -6,7 +6,7 @@ import type { Connection } from '../core/types.js';
 import { cachedEntry, handOverConnection, newerGiven, seedConnection } from './connectionCache.js';
 import { connectionQueryOptions } from '../core/queryOptions.js';
 
-export { isPromptDue } from '../core/isPromptDue.js';
+export { isPromptDue, isRenewalPromptDue } from '../core/isPromptDue.js';
 export type { PromptVariant } from '../core/reconnectMachine.js';
 
 /** The connection as the cache knows it, re-read when its entry changes; no observer, no request. */

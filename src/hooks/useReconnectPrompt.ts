@@ -5,10 +5,11 @@ import type { StatusDecision } from '../core/getStatusDecision.js';
 import { PROMPT_STATE_INFO, type PromptActionId, type PromptOffer, type PromptState } from '../core/promptStates.js';
 import type { PromptVariant } from '../core/reconnectMachine.js';
 import type { Severity } from '../core/statuses.js';
+import type { Renewal } from '../core/getRenewal.js';
 import type { Connection } from '../core/types.js';
 import { formatMessage, messageLookup } from '../i18n/messages.js';
 import { promptMessages } from '../i18n/promptMessages.js';
-import { lastUpdatedText } from './lastUpdated.js';
+import { dateText } from './lastUpdated.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 import { useConnectionEngine } from './useConnectionEngine.js';
 import { useHydrated } from './useHydrated.js';
@@ -47,6 +48,19 @@ export interface UseReconnectPromptOptions {
   showOutages?: boolean | undefined;
   /** Overrides the provider's `onStartNewConnection` for this prompt. */
   onStartNewConnection?: ((connection: Connection) => void) | undefined;
+  /**
+   * Reads when the connection's access must be renewed, for "Renew by 12 March"
+   * and `renewalPromptDays`. Pass `getRenewal` with your policy, e.g.
+   * `(connection, now) => getRenewal(connection, { now, policy })`; the kit
+   * bundles it only when you do. Without it the prompts keep their words.
+   */
+  renewal?: ((connection: Connection, now: number) => Renewal | undefined) | undefined;
+  /**
+   * Shows `renewal-due` this many days before the renewal date while Meld
+   * still says ACTIVE (it informs: Meld repairs only once it says
+   * ACCESS_EXPIRING_SOON). Needs `renewal`.
+   */
+  renewalPromptDays?: number | undefined;
 }
 
 export interface UseReconnectPromptResult {
@@ -66,6 +80,12 @@ export interface UseReconnectPromptResult {
    * rendering and hydrating, so the HTML matches).
    */
   lastUpdated: string | undefined;
+  /**
+   * For `expiring-soon` and `renewal-due` with a known date (see the `renewal` option):
+   * "Renew by {date}", the day in the provider's `locale` and the customer's time zone
+   * (UTC while server rendering and hydrating).
+   */
+  renewBy: string | undefined;
   /** `assertive` only when an action the customer just started failed. */
   politeness: 'polite' | 'assertive';
   actions: PromptAction[];
@@ -111,9 +131,13 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
   const canStartNew = Boolean(startNew);
   // Stored snoozes are compared with the time the prompt mounted (render stays pure).
   const [mountedAt] = useState(Date.now);
+  const readRenewal = options.renewal;
+  const current = override ?? snapshot.connection;
+  const renewal = useMemo(() => (readRenewal && current ? readRenewal(current, mountedAt) : undefined), [readRenewal, current, mountedAt]);
+  const renewalPromptDays = options.renewalPromptDays;
   const derived = useMemo(
-    () => derivePrompt(snapshot, { variant, showOutages: options.showOutages, hydrated, now: mountedAt, canStartNew, connection: override }),
-    [snapshot, variant, options.showOutages, hydrated, mountedAt, canStartNew, override],
+    () => derivePrompt(snapshot, { variant, showOutages: options.showOutages, hydrated, now: mountedAt, canStartNew, connection: override, renewal, renewalPromptDays }),
+    [snapshot, variant, options.showOutages, hydrated, mountedAt, canStartNew, override, renewal, renewalPromptDays],
   );
   const { state, connection, decision, failure } = derived;
   const visible = state !== 'hidden';
@@ -176,7 +200,8 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
     visible,
     message,
     detail: state === 'institution-action' ? connection?.institutionMessage : undefined,
-    lastUpdated: info.stale ? lastUpdatedText(connection?.successfullyAggregatedAt, locale, hydrated ? undefined : 'UTC', t('prompt.last-updated')) : undefined,
+    renewBy: state === 'expiring-soon' || state === 'renewal-due' ? dateText(renewal?.renewBy, locale, hydrated ? undefined : 'UTC', t('prompt.renew-by'), true) : undefined,
+    lastUpdated: info.stale ? dateText(connection?.successfullyAggregatedAt, locale, hydrated ? undefined : 'UTC', t('prompt.last-updated')) : undefined,
     politeness: derived.politeness,
     actions,
     dismissible: derived.dismissible,
@@ -199,3 +224,4 @@ export function useReconnectPrompt(target: string | Connection, options: UseReco
     },
   };
 }
+

@@ -20,6 +20,8 @@ export const es: Messages = {
   'prompt.choose-another-institution': '{institution} ya no es compatible. Conecta otro banco.',
   'prompt.new-accounts': 'Hay cuentas nuevas disponibles en {institution}.',
   'prompt.last-updated': 'Última actualización: {date}.',
+  'prompt.renewal-due': 'Tu acceso a {institution} debe renovarse pronto. Te avisaremos cuando puedas hacerlo.',
+  'prompt.renew-by': 'Renuévalo antes del {date}.',
 
   'action.reconnect': 'Reconectar',
   'action.try-again-later': 'Intentar de nuevo',

@@ -14,6 +14,8 @@ export const promptMessages = {
   'prompt.start-new-connection': 'Your connection to {institution} cannot be restored. Connect it again to keep your accounts up to date.',
   'prompt.choose-another-institution': '{institution} is no longer supported. Connect a different bank instead.',
   'prompt.new-accounts': 'New accounts are available at {institution}.',
+  'prompt.renewal-due': 'Your access to {institution} must be renewed soon. We will ask you when you can.',
+  'prompt.renew-by': 'Renew by {date}.',
   'prompt.last-updated': 'Last updated {date}.',
   'action.reconnect': 'Reconnect',
   'action.try-again-later': 'Try again',

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { getStatusDecision } from '../core/getStatusDecision.js';
-import { isPromptDue, useKnownConnection, type PromptVariant } from '../hooks/promptConnection.js';
+import { isPromptDue, isRenewalPromptDue, useKnownConnection, type PromptVariant } from '../hooks/promptConnection.js';
 import { useReconnectKit } from '../hooks/ReconnectKitContext.js';
 import { useHydrated } from '../hooks/useHydrated.js';
 import { hasPendingRedirect } from '../core/redirectState.js';
@@ -44,7 +44,13 @@ export function createPromptParts(name: string, slot: string, className: string,
     const hydrated = useHydrated();
     // A return from the widget in redirect mode is in sessionStorage, which the server cannot see.
     const returning = hydrated && hasPendingRedirect(id);
-    const due = isPromptDue(decision.prompt, variant, props.showOutages) || returning;
+    // Compared with the time the gate mounted (render stays pure), as the live view does.
+    const [mountedAt] = useState(Date.now);
+    const { renewal, renewalPromptDays } = props;
+    const due =
+      isPromptDue(decision.prompt, variant, props.showOutages) ||
+      returning ||
+      (renewal !== undefined && connection !== undefined && isRenewalPromptDue(decision, variant, renewal(connection, mountedAt), renewalPromptDays));
     const [engaged, setEngaged] = useState(due);
     // Chosen once: switching from the lazy wrapper to the loaded view would remount the view (and end its flow).
     // On the server and while hydrating, always the lazy wrapper: a server process that loaded the view for an

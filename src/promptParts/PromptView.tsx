@@ -35,6 +35,8 @@ export function PromptView(props: PromptViewProps) {
     connection,
     showOutages,
     onStartNewConnection,
+    renewal,
+    renewalPromptDays,
     unstyled = false,
     autoStart,
     onFlowEnd,
@@ -43,7 +45,7 @@ export function PromptView(props: PromptViewProps) {
     defaultParts,
     ...rest
   } = props;
-  const prompt = useReconnectPrompt(target, { variant, showOutages, onStartNewConnection });
+  const prompt = useReconnectPrompt(target, { variant, showOutages, onStartNewConnection, renewal, renewalPromptDays });
 
   const { status: flowStatus, attempt } = prompt.flow;
   const startAction = prompt.actions.find((a) => (a.id === 'reconnect' || a.id === 'add-accounts') && !a.pending);

@@ -45,7 +45,7 @@ export function useParts(part: string): PartsContextValue {
 type DivProps = Omit<HTMLAttributes<HTMLDivElement>, 'role' | 'children'>;
 
 export type PromptRootProps = DivProps &
-  Pick<UseReconnectPromptOptions, 'showOutages' | 'onStartNewConnection'> & {
+  Pick<UseReconnectPromptOptions, 'showOutages' | 'onStartNewConnection' | 'renewal' | 'renewalPromptDays'> & {
     /** The connection to prompt for: its id (read through the kit) ... */
     connectionId?: string | undefined;
     /** ... or the connection object the host already has. */

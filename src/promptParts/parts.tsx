@@ -43,9 +43,10 @@ export function createPartComponents(slot: string, className: string): PromptPar
         <p data-slot={`${slot}-message`} className={cx(!unstyled && `${className}__message`)}>
           {prompt.message}
         </p>
-        {prompt.lastUpdated ? (
-          <p data-slot={`${slot}-updated`} className={cx(!unstyled && `${className}__updated`)}>
-            {prompt.lastUpdated}
+        {prompt.renewBy || prompt.lastUpdated ? (
+          // No state has both: a renewal is due on working connections, "last updated" on stale ones.
+          <p data-slot={`${slot}-${prompt.renewBy ? 'renew-by' : 'updated'}`} className={cx(!unstyled && `${className}__updated`)}>
+            {prompt.renewBy ?? prompt.lastUpdated}
           </p>
         ) : null}
         {prompt.detail ? (

@@ -94,4 +94,16 @@ export {
   type RedisEventBusStats,
 } from './createRedisEventBus.js';
 export { widgetRelayPage, widgetRelayResponse, type WidgetRelayPage, type WidgetRelayPageOptions } from './widgetRelayPage.js';
+export {
+  planReconnectNotifications,
+  type EscalationStep,
+  type NotificationChannel,
+  type NotificationKind,
+  type NotificationPolicy,
+  type NotificationTarget,
+  type PlannedNotification,
+  type PlanReconnectNotificationsInput,
+  type QuietHours,
+  type SentNotification,
+} from './planReconnectNotifications.js';
 export { toNodeHandler, type NodeHandler, type NodeHandlerOptions } from './toNodeHandler.js';

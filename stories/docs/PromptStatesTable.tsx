@@ -24,6 +24,7 @@ const WHEN: Record<PromptState, string> = {
   'refresh-on-demand': 'The bank refreshes only when the customer asks.',
   'start-new-connection': 'A repair cannot help (or the host answered 409): a new connection is needed.',
   'choose-another-institution': 'This bank is no longer supported.',
+  'renewal-due': "Meld still says ACTIVE, but the host's renewal date is near (renewalPromptDays): it informs, since Meld does not repair a healthy connection.",
   requesting: 'The kit is asking the host backend for a repair session.',
   'widget-open': "The customer is in Meld's widget.",
   verifying: 'The widget said it is done; the kit waits for the connection to come back.',

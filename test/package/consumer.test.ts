@@ -94,9 +94,11 @@ describe('the packed package', () => {
   it('given a plain Node ESM script, should import core and the root entry', () => {
     writeFileSync(
       join(scratch, 'check.mjs'),
-      `import { STATUS_TABLE, getStatusInfo, isOperationAllowed } from 'meld-reconnect-kit/core';
+      `import { STATUS_TABLE, getRenewal, getStatusInfo, isOperationAllowed, isRenewalPromptDue } from 'meld-reconnect-kit/core';
        import * as root from 'meld-reconnect-kit';
+       const renewal = getRenewal({ id: 'c1', status: 'ACTIVE' }, { now: 0, policy: { lastAuthorizedAt: '2026-01-10T09:00:00Z', periodDays: 90 } });
        console.log(JSON.stringify({
+         renewal: [renewal.source, renewal.renewBy.toISOString(), root.getRenewal === getRenewal, typeof isRenewalPromptDue, typeof root.isRenewalPromptDue],
          rows: STATUS_TABLE.length,
          prompt: getStatusInfo('RECONNECT_REQUIRED', 'LOGIN_REQUIRED').prompt,
          refresh: isOperationAllowed('refresh', 'RECONNECT_REQUIRED', 'LOGIN_REQUIRED'),
@@ -104,7 +106,13 @@ describe('the packed package', () => {
        }));`,
     );
     const out = execFileSync('node', ['check.mjs'], { cwd: scratch, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
-    expect(JSON.parse(out)).toEqual({ rows: 23, prompt: 'reconnect', refresh: false, sameTable: true });
+    expect(JSON.parse(out)).toEqual({
+      renewal: ['policy', '2026-04-10T09:00:00.000Z', true, 'function', 'function'],
+      rows: 23,
+      prompt: 'reconnect',
+      refresh: false,
+      sameTable: true,
+    });
   });
 
   it('given a Vite app that only needs decisions, should bundle without Meld\'s prose and run in Chromium', async () => {

@@ -63,6 +63,7 @@ describe('meld-reconnect-kit/server from the packed package', () => {
         'createRedisRateLimiter',
         'createWebhookHandler',
         'defaultInstitutionMessage',
+        'planReconnectNotifications',
         'readInstitutionMessage',
         'signMeldWebhook',
         'toNodeHandler',
