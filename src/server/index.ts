@@ -99,6 +99,8 @@ export {
   type EscalationStep,
   type NotificationChannel,
   type NotificationKind,
+  type NotificationMessageKey,
+  type NotificationMessageOverrides,
   type NotificationPolicy,
   type NotificationTarget,
   type PlannedNotification,

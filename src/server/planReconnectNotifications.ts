@@ -79,6 +79,24 @@ export interface NotificationPolicy {
   renewal?: { promptDaysBefore: number; periodDays?: number | undefined } | undefined;
   /** Writes the repair link into the text. Without it, the text keeps a `{link}` placeholder. */
   link?: ((target: { customerId: string; connectionId: string }) => string) | undefined;
+  /**
+   * Your own wording, per language, over the kit's templates (keys as in
+   * `notificationMessages`; `{institution}`, `{date}` and `{link}` are filled
+   * in). Keys you leave out keep the kit's text.
+   *
+   * @example
+   * messages: { en: { 'notify.reconnect.subject': 'Action needed: reconnect {institution}' } }
+   */
+  messages?: NotificationMessageOverrides | undefined;
+}
+
+/** The keys of the notification templates (`notificationMessages`). */
+export type NotificationMessageKey = keyof typeof notificationMessages;
+
+/** Host wording over the kit's notification templates, per language. */
+export interface NotificationMessageOverrides {
+  en?: Partial<Record<NotificationMessageKey, string>> | undefined;
+  es?: Partial<Record<NotificationMessageKey, string>> | undefined;
 }
 
 /** One message to send: what, to whom, on which channel, when. */
@@ -117,7 +135,24 @@ const DEFAULT_LADDER: readonly EscalationStep[] = [
 const DEFAULT_QUIET: QuietHours = { start: '21:00', end: '08:00' };
 const MAX_INSTITUTION = 80;
 
-type Catalog = Readonly<Record<keyof typeof notificationMessages, string>>;
+type Catalog = Readonly<Record<NotificationMessageKey, string>>;
+
+/** The kit's templates with the host's wording over them; unknown keys and non-strings are refused. */
+function catalogsOf(overrides: NotificationMessageOverrides | undefined): Record<'en' | 'es', Catalog> {
+  const base: Record<'en' | 'es', Catalog> = { en: notificationMessages, es: esNotificationMessages };
+  if (overrides === undefined) return base;
+  const out = { ...base };
+  for (const locale of ['en', 'es'] as const) {
+    const given = overrides[locale];
+    if (given === undefined) continue;
+    for (const [key, value] of Object.entries(given)) {
+      if (!Object.hasOwn(notificationMessages, key)) fail(`\`messages.${locale}\` has an unknown key ${JSON.stringify(key)}; the keys are those of notificationMessages.`);
+      if (typeof value !== 'string' || value === '') fail(`\`messages.${locale}[${JSON.stringify(key)}]\` must be a non-empty string.`);
+    }
+    out[locale] = { ...base[locale], ...given };
+  }
+  return out;
+}
 
 function toTime(value: Date | number | string | null | undefined): number | undefined {
   const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
@@ -234,6 +269,7 @@ export function planReconnectNotifications(input: PlanReconnectNotificationsInpu
   const defaultZone = policy.defaultTimeZone ?? 'UTC';
   if (!isTimeZone(defaultZone)) fail(`unknown time zone ${JSON.stringify(defaultZone)}.`);
   const renewal = policy.renewal;
+  const catalogs = catalogsOf(policy.messages);
 
   // History, by customer (for the cap) and by connection (for the ladder).
   const sendsByCustomer = new Map<string, number[]>();
@@ -300,7 +336,7 @@ export function planReconnectNotifications(input: PlanReconnectNotificationsInpu
     insertSorted(sends, sendAt);
 
     const locale = typeof target.locale === 'string' && target.locale.toLowerCase().startsWith('es') ? 'es' : 'en';
-    const catalog: Catalog = locale === 'es' ? esNotificationMessages : notificationMessages;
+    const catalog = catalogs[locale];
     // One line (an e-mail subject must not gain headers), as text; the bank's name and nothing else of the connection.
     const institution = safeText(connection.institutionName?.replace(/\s+/g, ' '), MAX_INSTITUTION) ?? (locale === 'es' ? es : commonMessages)['institution.fallback'];
     const values: Record<string, string> = { institution };

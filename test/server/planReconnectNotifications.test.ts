@@ -141,6 +141,22 @@ describe('planReconnectNotifications', () => {
     expect(planned?.subject).toBe('Reconnect Bank Bcc: attacker@example.com to keep your accounts up to date');
   });
 
+  it('should write the host\'s own wording where it gives one, per language, and the kit\'s elsewhere', () => {
+    const policy = {
+      link: () => 'https://app.example/r',
+      messages: {
+        en: { 'notify.reconnect.subject': 'Action needed: {institution}' },
+        es: { 'notify.reconnect.text': 'Vuelve a entrar en {institution}: {link}' },
+      },
+    };
+    const plan = (locale: string) => planReconnectNotifications({ connections: [target(broken('c1'), { locale })], now: NOW, policy })[0];
+    expect(plan('en')).toMatchObject({ subject: 'Action needed: First Bank', text: 'Your connection to First Bank stopped updating. Sign in again to fix it: https://app.example/r' });
+    expect(plan('es')?.text).toBe('Vuelve a entrar en First Bank: https://app.example/r');
+    expect(plan('es')?.subject).not.toBe('Action needed: First Bank');
+    expect(() => planReconnectNotifications({ connections: [], now: NOW, policy: { messages: { en: { 'notify.nope.subject': 'x' } as never } } })).toThrow(/unknown key "notify.nope.subject"/);
+    expect(() => planReconnectNotifications({ connections: [], now: NOW, policy: { messages: { es: { 'notify.reconnect.text': '' } } } })).toThrow(/non-empty string/);
+  });
+
   it('should refuse a policy it cannot follow, naming the fix', () => {
     expect(() => planReconnectNotifications({ connections: [], now: NOW, policy: { quietHours: { start: '9pm', end: '08:00' } } })).toThrow(/HH:MM/);
     expect(() => planReconnectNotifications({ connections: [], now: NOW, policy: { cap: { max: 0, windowHours: 24 } } })).toThrow(/cap/);
