@@ -11,6 +11,7 @@ import { isObject } from './sanitize.js';
 /** `{ "token": "..." }` with a 220-character token, and room for whitespace. */
 const MAX_REDEEM_BODY_BYTES = 1024;
 
+/** What the route needs from the handler. */
 export interface RedeemContext {
   links: RepairLinks;
   limiter: RateLimiter | undefined;
