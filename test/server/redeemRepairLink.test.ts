@@ -227,6 +227,18 @@ describe('POST {base}/repair-links/redeem', () => {
     }
   });
 
+  it('given a router that stripped its mount path, should explain the basePath mistake for this route too (development)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const answer = await handler(new Request('http://h/repair-links/redeem', { method: 'POST', headers: { ...SAME_ORIGIN, 'x-user': 'alice' }, body: '{}' }));
+      expect(answer.status).toBe(404);
+      expect(((await answer.json()) as { message: string }).message).toContain("POST /repair-links/redeem arrived, but basePath is '/api/meld'. Something in front of the handler removed '/api/meld'");
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('given repairLinks that are not createRepairLinks, should throw naming the fix', () => {
     expect(() => build({ repairLinks: {} as never })).toThrow(/repairLinks is what createRepairLinks returns/);
   });
