@@ -11,10 +11,12 @@
 //                        signed webhooks (lost / duplicated / misrouted, latency), memory per
 //                        stream, a slow reader, and a repair rate-limit flood against a fake Meld
 //   planner.mjs          planReconnectNotifications over 100,000 connections in 8 time zones
+//   repairLinks.mjs      signed repair links: token and link size, issue and verify per second,
+//                        redeem latency through the handler in memory and over Redis (two instances)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benchmarks = ['../bundleBudget.mjs', 'render.mjs', 'flow.mjs', 'server.mjs', 'planner.mjs'];
+const benchmarks = ['../bundleBudget.mjs', 'render.mjs', 'flow.mjs', 'server.mjs', 'planner.mjs', 'repairLinks.mjs'];
 let failed = 0;
 for (const file of benchmarks) {
   console.log(`\n== ${file}`);

@@ -19,6 +19,8 @@ import { deriveInstitutionMessage, type InstitutionMessageReader } from './insti
 import { MeldApiError } from './MeldApiError.js';
 import type { MeldConnection } from './meldTypes.js';
 import { createMemoryRateLimiter, type RateLimiter, type RateLimitOptions } from './rateLimiter.js';
+import { checkRepairLinks, redeemRepairLink } from './redeemRepairLink.js';
+import type { RepairLinks } from './repairLinks.js';
 import { readBoundedText, refuseCrossSite, refuseNonJson, toMaxBodyBytes, toOriginSet } from './requestGuards.js';
 import { isCustomerId, isEnum, isId, isObject, safeText, toBrowserConnection } from './sanitize.js';
 import { unmatchedRoute } from './unmatchedRoute.js';
@@ -31,7 +33,7 @@ export interface ReconnectCaller {
 }
 
 /** The routes of the host endpoint contract, as `onError` names them. */
-export type ReconnectRoute = 'list' | 'get' | 'repair' | 'refresh' | 'update' | 'delete' | 'events' | 'authorize';
+export type ReconnectRoute = 'list' | 'get' | 'repair' | 'refresh' | 'update' | 'delete' | 'events' | 'redeem' | 'authorize';
 
 /** Context passed to {@link ReconnectHandlerOptions.onError}. */
 export interface ReconnectErrorContext {
@@ -78,6 +80,22 @@ export interface ReconnectHandlerOptions {
    * memory, per instance); `false` turns it off.
    */
   repairLookupRateLimit?: RateLimitOptions | RateLimiter | false | undefined;
+  /**
+   * Signed repair links from `createRepairLinks`: mounts
+   * `POST {base}/repair-links/redeem`, which takes `{ "token": "..." }` and
+   * answers the caller's connection (`{ connectionId, connection }`) once
+   * per link. Every refusal (malformed, tampered, expired, used, another
+   * customer's, a connection that is gone) answers the same 404
+   * `REPAIR_LINK_INVALID`. Without it the path answers like an unknown route.
+   */
+  repairLinks?: RepairLinks | undefined;
+  /**
+   * Limits redeem attempts per customer (every attempt counts, valid or
+   * not). Defaults to 20 per 15 minutes (in memory, per instance); `false`
+   * turns it off; a `RateLimiter` (e.g. `createRedisRateLimiter({ bus, name:
+   * 'redeem', limit: 20 })`) shares it across instances.
+   */
+  redeemRateLimit?: RateLimitOptions | RateLimiter | false | undefined;
   /**
    * Where the bank's message for the customer comes from. Meld's Connection
    * has no message field: by default the handler reads one for DEGRADED +
@@ -159,7 +177,7 @@ export interface ReconnectHandler {
 const ALLOWED = { allowed: true } as const;
 const MAX_PRODUCTS = 20;
 /** The routes that change something: JSON only, from the site's own pages (CSRF). */
-const MUTATIONS: ReadonlySet<ReconnectRoute> = new Set(['repair', 'refresh', 'update', 'delete']);
+const MUTATIONS: ReadonlySet<ReconnectRoute> = new Set(['repair', 'refresh', 'update', 'delete', 'redeem']);
 /** Methods that never change anything; every other method meets the cross-site check. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -190,6 +208,9 @@ function normalizeBasePath(basePath: unknown): string {
  *   mutation is never called for it
  * - `GET {base}/events`: the caller's status changes as Server-Sent Events
  * - `GET {base}/widget-relay`: the static page popup mode opens (no sign-in needed)
+ * - `POST {base}/repair-links/redeem` (with `repairLinks`): a signed repair
+ *   link redeemed once by its own customer, answering their connection; any
+ *   refused link answers one 404 `REPAIR_LINK_INVALID`
  *
  * The routes that change something refuse what a cross-site page can send
  * (CSRF), before `authorize` runs: 403 `ORIGIN_NOT_ALLOWED` unless the
@@ -234,6 +255,8 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
     given === false ? undefined : isRateLimiter(given) ? given : createMemoryRateLimiter({ ...given, limit: given?.limit ?? limit });
   const limiter = limiterOf(options.repairRateLimit, 5);
   const lookupLimiter = limiterOf(options.repairLookupRateLimit, 20);
+  const repairLinks = checkRepairLinks(options.repairLinks);
+  const redeemLimiter = repairLinks ? limiterOf(options.redeemRateLimit, 20) : undefined;
   const report = (error: unknown, context: ReconnectErrorContext) => {
     try {
       options.onError?.(error, context);
@@ -303,6 +326,19 @@ export function createReconnectHandler(options: ReconnectHandlerOptions): Reconn
       if (!streams) return routeNotFound();
       if (method !== 'GET') return methodNotAllowed('GET');
       return { route: 'events', answer: () => streams.open(request, url, caller.externalCustomerId) };
+    }
+    if (rest === '/repair-links/redeem' && repairLinks) {
+      if (method !== 'POST') return methodNotAllowed('POST');
+      return {
+        route: 'redeem',
+        answer: () =>
+          redeemRepairLink(request, caller.externalCustomerId, {
+            links: repairLinks,
+            limiter: redeemLimiter,
+            owned: (id) => owned(id, caller, request),
+            toAnswer: (connection) => toAnswer(connection, caller, request, 'redeem'),
+          }),
+      };
     }
     if (rest === '/connections') {
       if (method !== 'GET') return methodNotAllowed('GET');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisEventBus } from './createRedisEventBus.js';
 import type { RateLimitDecision, RateLimiter } from './rateLimiter.js';
-import { loadCreateClient, quit, sharedCommandsOf, withTimeout, type RedisLike } from './redisConnection.js';
+import { commandSender } from './redisConnection.js';
 
 /** Options for {@link createRedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
@@ -76,46 +76,18 @@ return -1`;
  * });
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
-  const borrowed = sharedCommandsOf(options?.bus);
-  if (!borrowed && (typeof options?.url !== 'string' || !/^rediss?:\/\//.test(options.url))) {
-    throw new TypeError(
-      "meld-reconnect-kit/server: createRedisRateLimiter needs { bus } (a bus from createRedisEventBus) or { url }, e.g. createRedisRateLimiter({ url: 'redis://127.0.0.1:6379' }).",
-    );
-  }
-  const prefix = options.prefix ?? borrowed?.prefix ?? 'meld-reconnect-kit:';
+  const sender = commandSender(
+    options,
+    'createRedisRateLimiter',
+    'rate limiter',
+    "meld-reconnect-kit/server: createRedisRateLimiter needs { bus } (a bus from createRedisEventBus) or { url }, e.g. createRedisRateLimiter({ url: 'redis://127.0.0.1:6379' }).",
+  );
+  const prefix = options.prefix ?? sender.busPrefix ?? 'meld-reconnect-kit:';
   const name = options.name ?? 'repair';
   const limit = Math.max(1, Math.round(options.limit ?? 5));
   const windowMs = Math.max(1, Math.round(options.windowMs ?? 15 * 60_000));
-  const operationTimeoutMs = Math.max(1, options.operationTimeoutMs ?? 3000);
-  const onError = options.onError ?? ((error: unknown) => console.error('[meld-reconnect-kit] redis:', error));
   const keyOf = (key: string, customer: string) => `${prefix}ratelimit:${name}:{${customer}}:${key}`;
-
-  let own: Promise<RedisLike> | undefined;
-  let created: RedisLike | undefined;
-  let closed = false;
-  const connect = () =>
-    (own ??= (async () => {
-      const createClient = await loadCreateClient('createRedisRateLimiter');
-      if (closed) throw new Error('meld-reconnect-kit/server: this rate limiter is closed.');
-      const client = createClient({ ...options.clientOptions, url: options.url });
-      created = client;
-      client.on('error', onError);
-      await client.connect();
-      return client;
-    })().catch((error: unknown) => {
-      own = undefined; // a later call tries again
-      throw error;
-    }));
-
-  const send = (args: string[]): Promise<unknown> => {
-    if (closed) return Promise.reject(new Error('meld-reconnect-kit/server: this rate limiter is closed.'));
-    if (borrowed) return borrowed.send(args);
-    return withTimeout(
-      connect().then((client) => client.sendCommand(args)),
-      operationTimeoutMs,
-      'a rate-limit call',
-    );
-  };
+  const send = sender.send;
 
   return {
     async take(key, customer) {
@@ -128,11 +100,6 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       await send(['ZPOPMAX', keyOf(key, customer)]);
     },
 
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (created) await quit(created);
-      created = undefined;
-    },
+    close: () => sender.close(),
   };
 }

@@ -48,6 +48,9 @@ export const originNotAllowed = () =>
     code: 'ORIGIN_NOT_ALLOWED',
     message: "Changes are accepted from this site's own pages only. Another origin must be listed in the handler's allowedOrigins.",
   });
+/** Every refused repair link, whatever the reason (malformed, tampered, expired, used, someone else's). */
+export const repairLinkInvalid = () =>
+  errorResponse(404, { code: 'REPAIR_LINK_INVALID', message: 'This link can no longer be used. Open the app to reconnect your bank.' });
 export const unsupportedMediaType = () =>
   errorResponse(415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send content-type: application/json.' });
 

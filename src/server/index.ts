@@ -108,4 +108,24 @@ export {
   type QuietHours,
   type SentNotification,
 } from './planReconnectNotifications.js';
+export {
+  createRepairLinks,
+  type IssuedRepairLink,
+  type RepairLinks,
+  type RepairLinksOptions,
+  type RepairLinkStore,
+  type RepairLinkTarget,
+  type VerifiedRepairLink,
+} from './repairLinks.js';
+export {
+  createMemoryRepairLinkStore,
+  type MemoryRepairLinkStore,
+  type MemoryRepairLinkStoreOptions,
+  type MemoryRepairLinkStoreStats,
+} from './createMemoryRepairLinkStore.js';
+export {
+  createRedisRepairLinkStore,
+  type RedisRepairLinkStore,
+  type RedisRepairLinkStoreOptions,
+} from './createRedisRepairLinkStore.js';
 export { toNodeHandler, type NodeHandler, type NodeHandlerOptions } from './toNodeHandler.js';

@@ -2,7 +2,7 @@ import { warnOnce } from '../core/dev.js';
 import { errorResponse, routeNotFound } from './httpResponses.js';
 
 // A route of the contract at the end of a path: what is before it is where the contract is mounted.
-const CONTRACT_ROUTE = /^(.*?)(\/connections(?:\/[^/]+(?:\/(?:repair|refresh|update))?)?|\/events)\/*$/;
+const CONTRACT_ROUTE = /^(.*?)(\/connections(?:\/[^/]+(?:\/(?:repair|refresh|update))?)?|\/events|\/repair-links\/redeem)\/*$/;
 
 function isDevelopment(): boolean {
   return typeof process === 'undefined' || process.env.NODE_ENV !== 'production';

@@ -15,6 +15,7 @@ const PAGES: Readonly<Record<string, string>> = {
   'meld-fidelity.md': 'docs-meld-fidelity--docs',
   'SECURITY.md': 'docs-security--docs',
   'widget-and-flow.md': 'docs-widget-and-reconnect-flow--docs',
+  'renewal-and-notifications.md': 'docs-renewal-and-notifications--docs',
 };
 
 /** Rewrites relative links between the guides (`backend.md`, `../SECURITY.md#x`) to their Storybook pages. */
