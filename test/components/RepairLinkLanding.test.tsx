@@ -2,7 +2,7 @@
 // Testing Library suite would: the package's React exports, the host backend answered at the
 // HTTP layer by the kit's own MSW handlers (hostApiHandlers, with repair links), the address
 // bar set as the e-mail's link would set it.
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { StrictMode, type ReactElement, type ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -114,7 +114,12 @@ beforeEach(() => {
   sessionStorage.clear();
   localStorage.clear();
 });
-afterEach(() => {
+afterEach(async () => {
+  // Unmounted, a landing is over after a moment: let it go before the next test lands its own.
+  cleanup();
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  });
   vi.useRealTimers();
   vi.restoreAllMocks();
   window.history.replaceState(null, '', '/');
