@@ -10,6 +10,11 @@ import type { ConnectionOperation } from './statuses.js';
  * - `invalid-response`: an answer that is not JSON or not the expected shape
  * - `headers`: the client's `headers` option threw, rejected or gave headers
  *   `fetch` refuses; nothing was sent (the original error is the `cause`)
+ * - `invalid-link`: a repair link the host refused (404 with code
+ *   `REPAIR_LINK_INVALID` from `POST {base}/repair-links/redeem`): malformed,
+ *   tampered, expired, used, another customer's or for a connection that is
+ *   gone, all alike; or a token the kit refused by its shape without a request.
+ *   Final: the same link never works again.
  */
 export type HostApiErrorKind =
   | 'not-found'
@@ -21,7 +26,8 @@ export type HostApiErrorKind =
   | 'network'
   | 'timeout'
   | 'invalid-response'
-  | 'headers';
+  | 'headers'
+  | 'invalid-link';
 
 export interface HostApiErrorInit {
   kind: HostApiErrorKind;

@@ -1,7 +1,7 @@
 import { HostApiError, type HostApiErrorInit, type HostApiErrorKind } from './HostApiError.js';
 import { parseRetryAfter } from './retryAfter.js';
-import type { AcceptedRequest, Connection, MeldProduct, RepairSession } from './types.js';
-import { asAccepted, asConnection, asConnectionList, asRepairSession, errorBodyFields } from './validate.js';
+import type { AcceptedRequest, Connection, MeldProduct, RedeemedRepairLink, RepairSession } from './types.js';
+import { asAccepted, asConnection, asConnectionList, asRedeemedRepairLink, asRepairSession, errorBodyFields } from './validate.js';
 
 /** Per-call options every {@link HostApi} method accepts. */
 export interface HostRequestOptions {
@@ -26,6 +26,14 @@ export interface HostApi {
     options?: HostRequestOptions,
   ): Promise<AcceptedRequest>;
   deleteConnection(connectionId: string, options?: HostRequestOptions): Promise<void>;
+  /**
+   * Redeems a repair link's token (`POST {base}/repair-links/redeem`) for the
+   * connection it was issued for. A refused link (malformed, tampered, expired,
+   * used, another customer's, a connection that is gone) rejects with
+   * `HostApiError` of kind `invalid-link`. Optional, so that a host API written
+   * before repair links still type-checks; `useRepairLink` needs it.
+   */
+  redeemRepairLink?(token: string, options?: HostRequestOptions): Promise<RedeemedRepairLink>;
   /** The URL of the live status stream (`GET {base}/events`), when the client knows it. */
   readonly eventsUrl?: string | undefined;
   /** The widget relay page popup mode opens (`GET {base}/widget-relay`), when the client knows it. */
@@ -54,8 +62,11 @@ export interface HostClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-function kindForStatus(status: number): HostApiErrorKind {
-  if (status === 404) return 'not-found';
+/** The code every refused repair link answers with (404), whatever the reason. */
+const REPAIR_LINK_INVALID = 'REPAIR_LINK_INVALID';
+
+function kindForStatus(status: number, code: string | undefined): HostApiErrorKind {
+  if (status === 404) return code === REPAIR_LINK_INVALID ? 'invalid-link' : 'not-found';
   if (status === 409) return 'conflict';
   if (status === 429) return 'rate-limited';
   if (status === 401 || status === 403) return 'unauthorized';
@@ -100,7 +111,7 @@ function connectionPath(connectionId: string, suffix = ''): string {
  * @example
  * const hostApi = createHostClient({ baseUrl: '/api/meld', headers: () => ({ 'x-csrf': token() }) });
  */
-export function createHostClient(options: HostClientOptions): HostApi {
+export function createHostClient(options: HostClientOptions): HostApi & Required<Pick<HostApi, 'redeemRepairLink'>> {
   if (typeof options?.baseUrl !== 'string' || options.baseUrl.trim() === '') {
     throw new TypeError('meld-reconnect-kit: createHostClient needs a baseUrl, e.g. createHostClient({ baseUrl: "/api/meld" }).');
   }
@@ -198,7 +209,7 @@ export function createHostClient(options: HostClientOptions): HostApi {
 
       if (!response.ok) {
         const fields = errorBodyFields(json);
-        fail(kindForStatus(status), `answered ${status}${fields.code ? ` (${fields.code})` : ''}${fields.message ? `: ${fields.message}` : ''}`, {
+        fail(kindForStatus(status, fields.code), `answered ${status}${fields.code ? ` (${fields.code})` : ''}${fields.message ? `: ${fields.message}` : ''}`, {
           status,
           code: fields.code,
           requestId: fields.requestId,
@@ -242,5 +253,12 @@ export function createHostClient(options: HostClientOptions): HostApi {
 
     deleteConnection: async (connectionId, callOptions) =>
       call('DELETE', connectionPath(connectionId), callOptions, () => null, 'an answer').then(() => undefined),
+
+    async redeemRepairLink(token, callOptions) {
+      if (typeof token !== 'string' || token.length === 0) {
+        throw new TypeError('meld-reconnect-kit: redeemRepairLink needs the link\'s token, a non-empty string.');
+      }
+      return call('POST', '/repair-links/redeem', callOptions, asRedeemedRepairLink, '{ connectionId, connection } for the link', { token });
+    },
   };
 }

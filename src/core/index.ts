@@ -22,7 +22,7 @@ export { getStatusInfo, type StatusInfo } from './getStatusInfo.js';
 export { isOperationAllowed } from './isOperationAllowed.js';
 export { getRenewal, type GetRenewalOptions, type Renewal, type RenewalPolicy, type RenewalSource } from './getRenewal.js';
 export { STATUS_TABLE, type StatusTableRow } from './statusTable.js';
-export type { AcceptedRequest, Connection, MeldProduct, RepairSession, StatusChangePayload, WebhookEnvelope } from './types.js';
+export type { AcceptedRequest, Connection, MeldProduct, RedeemedRepairLink, RepairSession, StatusChangePayload, WebhookEnvelope } from './types.js';
 export {
   HostApiError,
   OperationNotAllowedError,

@@ -49,6 +49,16 @@ export interface RepairSession {
   institutionId?: string | undefined;
 }
 
+/**
+ * What the host's `POST {base}/repair-links/redeem` answers for a repair link
+ * the signed-in customer may use: the connection it was issued for.
+ */
+export interface RedeemedRepairLink {
+  connectionId: string;
+  /** The connection as `GET {base}/connections/:id` answers it. */
+  connection: Connection;
+}
+
 /** What refresh and update answer (202 Accepted). */
 export interface AcceptedRequest {
   requestId: string;

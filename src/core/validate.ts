@@ -1,4 +1,4 @@
-import type { AcceptedRequest, Connection, RepairSession } from './types.js';
+import type { AcceptedRequest, Connection, RedeemedRepairLink, RepairSession } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +37,13 @@ export function asRepairSession(value: unknown, requestedId: string): RepairSess
     widgetUrl: value.widgetUrl,
     ...(nonEmptyString(value.institutionId) ? { institutionId: value.institutionId } : {}),
   };
+}
+
+/** A redeemed link needs its `connectionId` and that connection (with an id and a status). */
+export function asRedeemedRepairLink(value: unknown): RedeemedRepairLink | undefined {
+  if (!isObject(value) || !nonEmptyString(value.connectionId)) return undefined;
+  const connection = asConnection(value.connection);
+  return connection?.id === value.connectionId ? { connectionId: value.connectionId, connection } : undefined;
 }
 
 export function asAccepted(value: unknown): AcceptedRequest | undefined {

@@ -46,4 +46,5 @@ export {
   type UseReconnectPromptResult,
 } from './useReconnectPrompt.js';
 export type { DismissStorage } from './ReconnectKitContext.js';
+export { useRepairLink, type RepairLinkStatus, type UseRepairLinkOptions, type UseRepairLinkResult } from './useRepairLink.js';
 export { useMeldWidget, type OpenWidgetOptions, type UseMeldWidgetOptions, type UseMeldWidgetResult } from './useMeldWidget.js';

@@ -33,6 +33,11 @@ export interface KitState {
   seeds: Map<string, Connection>;
   /** Told when the host passes a newer object for a connection the cache does not hold. */
   seedListeners: Set<(connection: Connection) => void>;
+  /**
+   * Pushed changes applied so far, and the count at each connection's latest:
+   * an answer read before a push (a redeemed repair link) knows to read again.
+   */
+  pushes: { count: number; last: Map<string, number> };
 }
 
 const states = new WeakMap<QueryClient, KitState>();
@@ -50,6 +55,7 @@ export function getKitState(client: QueryClient): KitState {
       dismissed: new Set(),
       seeds: new Map(),
       seedListeners: new Set(),
+      pushes: { count: 0, last: new Map() },
     };
     states.set(client, state);
   }

@@ -1,4 +1,6 @@
-import type { HostApi, HostClientOptions } from '../core/createHostClient.js';
+import type { createHostClient, HostApi, HostClientOptions } from '../core/createHostClient.js';
+
+type Client = ReturnType<typeof createHostClient>;
 import { HostApiError } from '../core/HostApiError.js';
 
 /**
@@ -8,13 +10,13 @@ import { HostApiError } from '../core/HostApiError.js';
  * rejects with `HostApiError` of kind `network`, and the next call tries again.
  * Internal.
  */
-export function createLazyHostClient(options: HostClientOptions): HostApi {
+export function createLazyHostClient(options: HostClientOptions): HostApi & Required<Pick<HostApi, 'redeemRepairLink'>> {
   if (typeof options?.baseUrl !== 'string' || options.baseUrl.trim() === '') {
     throw new TypeError('meld-reconnect-kit: createHostClient needs a baseUrl, e.g. createHostClient({ baseUrl: "/api/meld" }).');
   }
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  let loading: Promise<HostApi> | undefined;
-  const client = (): Promise<HostApi> =>
+  let loading: Promise<Client> | undefined;
+  const client = (): Promise<Client> =>
     (loading ??= import('../core/createHostClient.js').then(
       (m) => m.createHostClient(options),
       (cause: unknown) => {
@@ -31,5 +33,6 @@ export function createLazyHostClient(options: HostClientOptions): HostApi {
     refreshConnection: (id, o) => client().then((c) => c.refreshConnection(id, o)),
     updateConnectionProducts: (id, products, o) => client().then((c) => c.updateConnectionProducts(id, products, o)),
     deleteConnection: (id, o) => client().then((c) => c.deleteConnection(id, o)),
+    redeemRepairLink: (token, o) => client().then((c) => c.redeemRepairLink(token, o)),
   };
 }

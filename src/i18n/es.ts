@@ -76,4 +76,10 @@ export const es: Messages = {
   'list.progress': 'Arreglando {current} de {total}',
   'list.stop': 'Detener',
   'list.next': 'Continuar con {institution}',
+
+  'landing.title': 'Tu conexión bancaria',
+  'landing.redeeming': 'Abriendo tu enlace…',
+  'landing.connected': '{institution} ya está conectado. No tienes que hacer nada.',
+  'landing.invalid': 'Este enlace ya no se puede usar. Los enlaces funcionan una sola vez y durante poco tiempo. Puedes revisar tus conexiones bancarias en la aplicación.',
+  'landing.failed': 'No pudimos abrir este enlace. Si vuelve a pasar, contacta con soporte.',
 };

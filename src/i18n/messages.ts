@@ -1,3 +1,4 @@
+import { landingMessages } from './landingMessages.js';
 import { listMessages } from './listMessages.js';
 import { promptMessages } from './promptMessages.js';
 import { statusMessages } from './statusMessages.js';
@@ -10,8 +11,8 @@ import { widgetMessages } from './widgetMessages.js';
  * are inserted as text. Each component bundles only its own part of it.
  */
 // A pure call, so that bundlers drop it (and the parts) when only one component is used.
-export const defaultMessages: typeof widgetMessages & typeof promptMessages & typeof statusMessages & typeof listMessages =
-  /* @__PURE__ */ Object.assign({}, widgetMessages, promptMessages, statusMessages, listMessages);
+export const defaultMessages: typeof widgetMessages & typeof promptMessages & typeof statusMessages & typeof listMessages & typeof landingMessages =
+  /* @__PURE__ */ Object.assign({}, widgetMessages, promptMessages, statusMessages, listMessages, landingMessages);
 
 export type MessageKey = keyof typeof defaultMessages;
 export type Messages = Record<MessageKey, string>;

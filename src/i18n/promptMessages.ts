@@ -1,8 +1,10 @@
 import { commonMessages } from './commonMessages.js';
+import { failureMessages } from './failureMessages.js';
 
 /** English strings of the prompts (ReconnectBanner, LinkNewAccountsPrompt, useReconnectPrompt). */
 export const promptMessages = {
   ...commonMessages,
+  ...failureMessages,
   'prompt.reconnect': 'Your connection to {institution} stopped updating. Sign in again to keep your accounts up to date.',
   'prompt.expiring-soon': 'Your access to {institution} will expire soon. Reconnect now to keep it updating.',
   'prompt.institution-repairing': '{institution} is fixing a problem on its side. Nothing is wrong with your account; try again later.',
@@ -25,7 +27,6 @@ export const promptMessages = {
   'action.connect-again': 'Connect again',
   'action.connect-another-bank': 'Connect another bank',
   'action.add-new-accounts': 'Add new accounts',
-  'action.retry': 'Try again',
   'action.dismiss': 'Dismiss',
   'action.remind-later': 'Remind me later',
   'prompt.requesting': 'Preparing a secure sign-in…',
@@ -42,8 +43,5 @@ export const promptMessages = {
   'error.still-broken': '{institution} still could not connect.',
   'error.unsafe-widget-url': 'We could not open the sign-in window safely. Please contact support.',
   'error.widget-error': 'Signing in did not work. Try again.',
-  'error.rate-limited': 'Too many attempts. Try again in a few minutes.',
-  'error.unauthorized': 'Your session has ended. Sign in to the app again, then retry.',
-  'error.unavailable': 'We could not reach the server. Check your connection and try again.',
   'error.not-allowed': 'This action is not available for this connection right now.',
 } as const;

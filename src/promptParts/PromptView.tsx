@@ -43,6 +43,7 @@ export function PromptView(props: PromptViewProps) {
     className: userClass,
     children,
     defaultParts,
+    whenHidden,
     ...rest
   } = props;
   const prompt = useReconnectPrompt(target, { variant, showOutages, onStartNewConnection, renewal, renewalPromptDays });
@@ -61,7 +62,7 @@ export function PromptView(props: PromptViewProps) {
     if (ENDED.has(flowStatus)) onFlowEndRef.current?.(flowStatus);
   }, [flowStatus, attempt]);
 
-  if (!prompt.visible) return null;
+  if (!prompt.visible) return whenHidden ?? null;
   return (
     <PartsContext.Provider value={{ prompt, slot, className: rootClassName, unstyled }}>
       <div

@@ -67,4 +67,6 @@ export interface PromptViewProps extends PromptRootProps {
   variant: NonNullable<UseReconnectPromptOptions['variant']>;
   /** Draw the default arrangement of the parts (the component used without `.Root`). */
   defaultParts?: boolean | undefined;
+  /** What to show once the prompt hides (default: nothing). */
+  whenHidden?: ReactNode;
 }

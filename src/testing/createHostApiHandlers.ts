@@ -24,8 +24,16 @@ export type HostRepairAnswer = 'ok' | 'hang' | 'unsafe-widget-url' | 'no-widget-
 /** What `POST {base}/connections/:id/refresh` answers. A status Meld does not refresh always answers 409. */
 export type HostRefreshAnswer = 'ok' | 'hang' | 404 | 409 | 429 | 500;
 
+/**
+ * What `POST {base}/repair-links/redeem` answers for a link it knows: the
+ * connection (`ok`, which uses the link up), nothing ever (`hang`), or an
+ * error status, which leaves the link unused (so a retry can redeem it).
+ * Unknown, used and malformed links always answer 404 `REPAIR_LINK_INVALID`.
+ */
+export type HostRedeemAnswer = 'ok' | 'hang' | 401 | 403 | 429 | 500 | 502 | 504;
+
 /** The routes of the host endpoint contract. */
-export type HostApiRoute = 'list' | 'get' | 'repair' | 'refresh' | 'update' | 'delete' | 'events';
+export type HostApiRoute = 'list' | 'get' | 'repair' | 'refresh' | 'update' | 'delete' | 'events' | 'redeem';
 
 /** A request the mock received. */
 export interface HostApiRequest {
@@ -63,6 +71,15 @@ export interface HostApiHandlersOptions {
   repair?: PerConnection<HostRepairAnswer> | undefined;
   /** Scripted refresh answers. Defaults to `'ok'`. */
   refresh?: PerConnection<HostRefreshAnswer> | undefined;
+  /**
+   * Repair links the backend redeems at `POST {base}/repair-links/redeem`, as
+   * token -> connection id. Each redeems once, as a signed single-use link
+   * does; any other token, a second use, or a link whose connection the
+   * backend no longer has answers 404 `{ code: 'REPAIR_LINK_INVALID' }`, alike.
+   */
+  repairLinks?: Readonly<Record<string, string>> | undefined;
+  /** Scripted redeem answers, for every link or per token. Defaults to `'ok'`. */
+  redeem?: HostRedeemAnswer | ((token: string) => HostRedeemAnswer | undefined) | undefined;
   /** Time every answer takes (to see busy states). Defaults to 0. */
   latencyMs?: number | undefined;
   /** `Retry-After` of a 429. Defaults to 120 s. */
@@ -97,24 +114,39 @@ export interface HostApiHandlers {
   scriptRepair(connectionId: string, answer: HostRepairAnswer | undefined): void;
   /** Scripts a connection's refresh answers from now on (`undefined`: back to the options). */
   scriptRefresh(connectionId: string, answer: HostRefreshAnswer | undefined): void;
+  /** Adds a repair link (unused) for a connection, as the host's mailer would issue one. */
+  addRepairLink(token: string, connectionId: string): void;
+  /** Scripts every redeem answer from now on (`undefined`: back to the options). */
+  scriptRedeem(answer: HostRedeemAnswer | undefined): void;
   /** Every request received, oldest first. */
   requests(): HostApiRequest[];
   /** How many requests matched `key`, e.g. `'POST /connections/conn_1/repair'`. */
   count(key: string): number;
-  /** Back to the given connections (else the initial ones); forgets requests and scripts set since. Open streams stay open. */
+  /**
+   * Back to the given connections (else the initial ones) and the initial repair links, all unused;
+   * forgets requests and scripts set since. Open streams stay open.
+   */
   reset(connections?: readonly Connection[]): void;
 }
 
 const REPAIR_ANSWERS: ReadonlySet<unknown> = new Set(['ok', 'hang', 'unsafe-widget-url', 'no-widget-url', 404, 409, 429, 500]);
 const REFRESH_ANSWERS: ReadonlySet<unknown> = new Set(['ok', 'hang', 404, 409, 429, 500]);
+const REDEEM_ANSWERS: ReadonlySet<unknown> = new Set(['ok', 'hang', 401, 403, 429, 500, 502, 504]);
 
 const ERRORS: Record<number, { code: string; message: string }> = {
   400: { code: 'BAD_REQUEST', message: 'The request is not valid.' },
+  401: { code: 'UNAUTHORIZED', message: 'Sign in to manage bank connections.' },
+  403: { code: 'FORBIDDEN', message: 'Not allowed.' },
   404: { code: 'CONNECTION_NOT_FOUND', message: 'No such connection.' },
   409: { code: 'CONFLICT', message: "The connection's status does not allow this." },
   429: { code: 'RATE_LIMITED', message: 'Too many requests for this connection. Try again later.' },
   500: { code: 'INTERNAL', message: 'Something went wrong on our side.' },
+  502: { code: 'MELD_UNAVAILABLE', message: 'The bank-linking service is unavailable. Try again later.' },
+  504: { code: 'MELD_TIMEOUT', message: 'The bank-linking service did not answer in time. Try again.' },
 };
+
+/** Every refused link answers the same, whatever the reason. */
+const INVALID_LINK = { code: 'REPAIR_LINK_INVALID', message: 'This link cannot be used.' } as const;
 
 function copyOf(connection: Connection): Connection {
   return structuredClone(connection);
@@ -133,6 +165,20 @@ function checkConnections(connections: unknown, where: string): readonly Connect
     seen.add(connection.id);
   });
   return connections as readonly Connection[];
+}
+
+function checkRepairLinks(links: unknown, where = "hostApiHandlers' repairLinks"): Map<string, string> {
+  if (links === undefined) return new Map();
+  if (typeof links !== 'object' || links === null || Array.isArray(links)) {
+    throw new MeldTestingError('invalid-option', `${where} maps each link's token to its connection id, e.g. { tok_1: 'conn_1' }.`);
+  }
+  const entries = Object.entries(links);
+  for (const [token, connectionId] of entries) {
+    if (token === '' || typeof connectionId !== 'string' || connectionId === '') {
+      throw new MeldTestingError('invalid-option', `${where}: ${JSON.stringify(token)} must map to a connection id (a non-empty string), not ${JSON.stringify(connectionId)}.`);
+    }
+  }
+  return new Map(entries as Array<[string, string]>);
 }
 
 function answerFor<Answer>(script: PerConnection<Answer> | undefined, overrides: Map<string, Answer>, connectionId: string): Answer | undefined {
@@ -169,6 +215,13 @@ export function createHostApiHandlers(msw: MswApi, options: HostApiHandlersOptio
       }
     }
   }
+  if (options.redeem !== undefined && typeof options.redeem !== 'function' && !REDEEM_ANSWERS.has(options.redeem)) {
+    throw new MeldTestingError('invalid-option', `hostApiHandlers' redeem is one of ${[...REDEEM_ANSWERS].map((a) => JSON.stringify(a)).join(', ')} (or a function of the token), not ${JSON.stringify(options.redeem)}.`);
+  }
+  const initialLinks = checkRepairLinks(options.repairLinks);
+  const links = new Map(initialLinks);
+  const usedLinks = new Set<string>();
+  let redeemOverride: HostRedeemAnswer | undefined;
   const retryAfter = String(options.retryAfterSeconds ?? 120);
   let initial = checkConnections(options.connections ?? [], "hostApiHandlers' connections");
   const store = new Map<string, Connection>();
@@ -256,8 +309,21 @@ export function createHostApiHandlers(msw: MswApi, options: HostApiHandlersOptio
     return response;
   }
 
+  async function redeem(body: unknown): Promise<Response> {
+    const token = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;
+    const connectionId = typeof token === 'string' ? links.get(token) : undefined;
+    const connection = connectionId === undefined ? undefined : store.get(connectionId);
+    if (typeof token !== 'string' || !connection || usedLinks.has(token)) return error(404, INVALID_LINK.code, INVALID_LINK.message);
+    const scripted = redeemOverride ?? (typeof options.redeem === 'function' ? options.redeem(token) : options.redeem) ?? 'ok';
+    if (scripted === 'hang') await delay('infinite');
+    if (typeof scripted === 'number') return error(scripted);
+    usedLinks.add(token);
+    return json(200, { connectionId: connection.id, connection: copyOf(connection) });
+  }
+
   async function respond(route: HostApiRoute, id: string | undefined, body: unknown): Promise<Response> {
     if (route === 'list') return json(200, { connections: [...store.values()].map(copyOf) });
+    if (route === 'redeem') return redeem(body);
     const connection = id === undefined ? undefined : store.get(id);
     if (!connection || id === undefined) return error(404);
     switch (route) {
@@ -318,6 +384,7 @@ export function createHostApiHandlers(msw: MswApi, options: HostApiHandlersOptio
   function match(method: string, rest: string): { route: HostApiRoute; id?: string } | undefined {
     if (rest === '/connections') return method === 'GET' ? { route: 'list' } : undefined;
     if (rest === '/events') return method === 'GET' && options.events !== false ? { route: 'events' } : undefined;
+    if (rest === '/repair-links/redeem') return method === 'POST' ? { route: 'redeem' } : undefined;
     const found = /^\/connections\/([^/]+)(?:\/(repair|refresh|update))?$/.exec(rest);
     if (!found) return undefined;
     let id: string;
@@ -352,6 +419,7 @@ export function createHostApiHandlers(msw: MswApi, options: HostApiHandlersOptio
     http.post(`${pattern}/connections/:id/refresh`, via),
     http.post(`${pattern}/connections/:id/update`, via),
     http.delete(`${pattern}/connections/:id`, via),
+    http.post(`${pattern}/repair-links/redeem`, via),
   ];
   if (options.events !== false) handlers.push(http.get(`${pattern}/events`, via));
 
@@ -407,6 +475,15 @@ export function createHostApiHandlers(msw: MswApi, options: HostApiHandlersOptio
       else if (!REFRESH_ANSWERS.has(scripted)) throw new MeldTestingError('invalid-option', `scriptRefresh: ${JSON.stringify(scripted)} is not a refresh answer.`);
       else refreshOverrides.set(connectionId, scripted);
     },
+    addRepairLink(token, connectionId) {
+      checkRepairLinks({ [token]: connectionId }, 'addRepairLink');
+      links.set(token, connectionId);
+      usedLinks.delete(token);
+    },
+    scriptRedeem(scripted) {
+      if (scripted !== undefined && !REDEEM_ANSWERS.has(scripted)) throw new MeldTestingError('invalid-option', `scriptRedeem: ${JSON.stringify(scripted)} is not a redeem answer.`);
+      redeemOverride = scripted;
+    },
     requests: () => log.map((record) => ({ ...record })),
     count: (key) => log.filter((record) => record.key === key).length,
     reset(connections) {
@@ -415,6 +492,10 @@ export function createHostApiHandlers(msw: MswApi, options: HostApiHandlersOptio
       log.length = 0;
       repairOverrides.clear();
       refreshOverrides.clear();
+      links.clear();
+      for (const [token, connectionId] of initialLinks) links.set(token, connectionId);
+      usedLinks.clear();
+      redeemOverride = undefined;
     },
   };
 }

@@ -39,6 +39,7 @@ export {
   type HostApiHandlersOptions,
   type HostApiRequest,
   type HostApiRoute,
+  type HostRedeemAnswer,
   type HostRefreshAnswer,
   type HostRepairAnswer,
   type PerConnection,

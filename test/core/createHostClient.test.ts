@@ -283,6 +283,63 @@ describe('createHostClient', () => {
     });
   });
 
+  describe('redeemRepairLink', () => {
+    const LINK = `${BASE}/repair-links/redeem`;
+
+    it('given a link the host accepts, should POST its token as JSON and answer the connection', async () => {
+      let seen: { headers: Headers; body: unknown; credentials: RequestCredentials } | undefined;
+      const connection = aConnection({ id: 'c1', status: 'RECONNECT_REQUIRED', statusReason: 'LOGIN_REQUIRED' });
+      server.use(
+        http.post(LINK, async ({ request }) => {
+          seen = { headers: request.headers, body: await request.json(), credentials: request.credentials };
+          return HttpResponse.json({ connectionId: 'c1', connection });
+        }),
+      );
+      await expect(client().redeemRepairLink('tok_ABC-_123')).resolves.toEqual({ connectionId: 'c1', connection });
+      expect(seen?.body).toEqual({ token: 'tok_ABC-_123' });
+      expect(seen?.headers.get('content-type')).toBe('application/json');
+      expect(seen?.credentials).toBe('same-origin');
+    });
+
+    it('given 404 REPAIR_LINK_INVALID, should reject with kind invalid-link; another 404 stays not-found', async () => {
+      server.use(http.post(LINK, () => HttpResponse.json({ code: 'REPAIR_LINK_INVALID', message: 'This link cannot be used.' }, { status: 404 })));
+      const refused = await failure(client().redeemRepairLink('secretToken123'));
+      expect(refused).toMatchObject({ kind: 'invalid-link', status: 404, code: 'REPAIR_LINK_INVALID' });
+      // The token travels in the body only: never in an error's message.
+      expect(refused.message).not.toContain('secretToken123');
+      server.use(http.post(LINK, () => HttpResponse.json({ code: 'NOT_FOUND', message: 'No such route.' }, { status: 404 })));
+      expect((await failure(client().redeemRepairLink('tok'))).kind).toBe('not-found');
+    });
+
+    it.each<[number, HostApiErrorKind]>([
+      [401, 'unauthorized'],
+      [403, 'unauthorized'],
+      [415, 'bad-request'],
+      [429, 'rate-limited'],
+      [502, 'server'],
+      [504, 'server'],
+    ])('given %i, should reject with kind %s', async (status, kind) => {
+      server.use(http.post(LINK, () => HttpResponse.json({ code: 'X', message: 'no' }, { status, headers: status === 429 ? { 'retry-after': '30' } : {} })));
+      const error = await failure(client().redeemRepairLink('tok'));
+      expect(error.kind).toBe(kind);
+      if (status === 429) expect(error.retryAfter).toBe(30);
+    });
+
+    it.each([
+      ['no connectionId', { connection: aConnection({ id: 'c1' }) }],
+      ['no connection', { connectionId: 'c1' }],
+      ['another connection', { connectionId: 'c1', connection: aConnection({ id: 'c2' }) }],
+      ['a connection without a status', { connectionId: 'c1', connection: { id: 'c1' } }],
+    ])('given an answer with %s, should reject with kind invalid-response', async (_label, body) => {
+      server.use(http.post(LINK, () => HttpResponse.json(body)));
+      expect((await failure(client().redeemRepairLink('tok'))).kind).toBe('invalid-response');
+    });
+
+    it('given an empty token, should throw without a request', async () => {
+      await expect(client().redeemRepairLink('')).rejects.toThrow(/non-empty string/);
+    });
+  });
+
   it('given misuse, should throw errors that name the fix', async () => {
     expect(() => createHostClient({ baseUrl: '' })).toThrow(/needs a baseUrl/);
     await expect(client().getConnection('')).rejects.toThrow(/non-empty string/);

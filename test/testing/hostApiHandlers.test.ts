@@ -166,6 +166,57 @@ describe('hostApiHandlers: scripted answers', () => {
   });
 });
 
+describe('hostApiHandlers: repair links', () => {
+  it('redeems a listed link once, for its connection; a second use is refused like an unknown link', async () => {
+    const { kit, host } = use({ repairLinks: { tok_login: 'conn_login' } });
+    await expect(kit.redeemRepairLink!('tok_login')).resolves.toEqual({ connectionId: 'conn_login', connection: LOGIN });
+    const again = await failure(kit.redeemRepairLink!('tok_login'));
+    const unknown = await failure(kit.redeemRepairLink!('tok_nobody'));
+    for (const refused of [again, unknown]) expect(refused).toMatchObject({ kind: 'invalid-link', status: 404, code: 'REPAIR_LINK_INVALID' });
+    expect(again.message.replace(/req_\w+/, '')).toBe(unknown.message.replace(/req_\w+/, ''));
+    expect(host.count('POST /repair-links/redeem')).toBe(3);
+    expect(host.requests()[0]).toMatchObject({ route: 'redeem', body: { token: 'tok_login' }, status: 200, connectionId: undefined });
+  });
+
+  it('refuses a link whose connection is gone, and a body without a token, alike', async () => {
+    const { kit, host } = use({ repairLinks: { tok_gone: 'conn_nowhere' } });
+    expect((await failure(kit.redeemRepairLink!('tok_gone'))).kind).toBe('invalid-link');
+    const response = await fetch(`${BASE}/repair-links/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nope":1}' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'REPAIR_LINK_INVALID' });
+    expect(host.count('POST /repair-links/redeem')).toBe(2);
+  });
+
+  it('scripted failures leave the link unused, so a retry redeems it; addRepairLink issues one; reset forgets uses', async () => {
+    const { kit, host } = use({ repairLinks: { tok_a: 'conn_login' }, redeem: 429 });
+    const limited = await failure(kit.redeemRepairLink!('tok_a'));
+    expect(limited).toMatchObject({ kind: 'rate-limited', retryAfter: 120 });
+    host.scriptRedeem(502);
+    expect((await failure(kit.redeemRepairLink!('tok_a'))).kind).toBe('server');
+    host.scriptRedeem('ok');
+    expect((await kit.redeemRepairLink!('tok_a')).connectionId).toBe('conn_login');
+    host.addRepairLink('tok_b', 'conn_active');
+    expect((await kit.redeemRepairLink!('tok_b')).connection).toEqual(ACTIVE);
+    host.reset();
+    // Back to the options: tok_a is unused again (and answers 429), tok_b was never issued.
+    expect((await failure(kit.redeemRepairLink!('tok_a'))).kind).toBe('rate-limited');
+    expect((await failure(kit.redeemRepairLink!('tok_b'))).kind).toBe('invalid-link');
+  });
+
+  it("a redeem function picks per token; 'hang' never answers", async () => {
+    const { kit } = use({ repairLinks: { tok_401: 'conn_login', tok_hang: 'conn_login' }, redeem: (t) => (t === 'tok_401' ? 401 : t === 'tok_hang' ? 'hang' : undefined) });
+    expect((await failure(kit.redeemRepairLink!('tok_401'))).kind).toBe('unauthorized');
+    await expect(kit.redeemRepairLink!('tok_hang', { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('given bad repair-link options, should throw MeldTestingError naming the fix', () => {
+    expect(() => hostApiHandlers({ repairLinks: { tok: '' } })).toThrow(/must map to a connection id/);
+    expect(() => hostApiHandlers({ repairLinks: ['tok'] as never })).toThrow(/maps each link's token/);
+    expect(() => hostApiHandlers({ redeem: 418 as never })).toThrow(/redeem is one of/);
+    expect(() => hostApiHandlers().scriptRedeem(404 as never)).toThrow(/not a redeem answer/);
+  });
+});
+
 describe('hostApiHandlers: state, log and live status', () => {
   it('requests(), count() and onRequest record each request as it arrives', async () => {
     const seen: HostApiRequest[] = [];

@@ -14,6 +14,7 @@ export type {
   HostApiHandlersOptions,
   HostApiRequest,
   HostApiRoute,
+  HostRedeemAnswer,
   HostRefreshAnswer,
   HostRepairAnswer,
   PerConnection,

@@ -1,0 +1,1 @@
+export { RepairLinkLanding, type RepairLinkLandingProps } from './RepairLinkLanding.js';
