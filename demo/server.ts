@@ -8,19 +8,22 @@
  *   /webhooks/meld  the simulator's signed webhooks (createWebhookHandler)
  *   /api/demo/*     the demo's own routes: config for the page, starting a new connection, reset
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   createMeldClient,
   createMemoryEventBus,
   createMemoryRateLimiter,
   createReconnectHandler,
+  createRepairLinks,
   createWebhookHandler,
   toNodeHandler,
   type RateLimiter,
 } from 'meld-reconnect-kit/server';
 import { createMeldSimulator, type MeldSimulator } from 'meld-reconnect-kit/testing';
-import { DEMO_CUSTOMER, demoConnections } from './connections.js';
-import type { BackendRequest, DemoConfig } from './types.js';
+import { DEMO_CUSTOMER, DEMO_CUSTOMERS, demoConnections, type DemoCustomer } from './connections.js';
+import { createDemoClock, createOutbox, zonedTimeToUtc } from './outbox.js';
+import type { BackendRequest, DemoConfig, DemoSession, OutboxClockChange } from './types.js';
 
 export type { BackendRequest, DemoConfig };
 
@@ -46,6 +49,36 @@ export interface DemoBackend {
   /** The simulator back to the demo's connections; institution messages and repair limits forgotten. */
   reset(): void;
   close(): Promise<void>;
+}
+
+/** The demo's session cookie: which customer this browser is signed in as (`out` after signing out). */
+const SESSION_COOKIE = 'pebble_session';
+
+/**
+ * The signed-in customer: the session cookie's, Alex when there is none (so
+ * the demo opens ready), nobody after signing out. A real host checks its own
+ * signed session here; this cookie is not signed, since the demo has no secrets.
+ */
+/** The page's clock move, checked: hours within a year, a local time in a real zone. */
+function toClockChange(body: Record<string, unknown>): OutboxClockChange | undefined {
+  if (body.real === true) return { real: true };
+  if (typeof body.advanceHours === 'number' && Math.abs(body.advanceHours) <= 24 * 366) return { advanceHours: body.advanceHours };
+  if (typeof body.local === 'string' && typeof body.timeZone === 'string') {
+    let at: number | undefined;
+    try {
+      at = zonedTimeToUtc(body.local, body.timeZone);
+    } catch {
+      return undefined; // an unknown zone
+    }
+    return at === undefined ? undefined : { at };
+  }
+  return undefined;
+}
+
+function sessionCustomer(cookieHeader: string | null | undefined): DemoCustomer | null {
+  const value = /(?:^|;\s*)pebble_session=([a-z]+)/.exec(cookieHeader ?? '')?.[1];
+  if (value === undefined) return DEMO_CUSTOMER;
+  return value === 'alex' || value === 'sam' ? DEMO_CUSTOMERS[value] : null;
 }
 
 const DEFAULT_REPAIR_LIMIT = { limit: 20, windowMs: 10 * 60_000 };
@@ -102,9 +135,19 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   // Lookups that buy no repair (made-up ids, repairs over the limit): on with the repair limit, off without it.
   const lookups = resettableLimiter(options.repairRateLimit === false ? false : DEFAULT_LOOKUP_LIMIT);
 
-  // A fixed demo session: every request is Alex's. A real host looks up its
-  // own session (cookie) here and answers null for a stranger.
-  const authorize = () => ({ externalCustomerId: DEMO_CUSTOMER.externalCustomerId });
+  // The demo's session (a cookie naming Alex or Sam). A real host looks up its
+  // own session here and answers null for a stranger.
+  const authorize = (request: Request) => {
+    const customer = sessionCustomer(request.headers.get('cookie'));
+    return customer ? { externalCustomerId: customer.externalCustomerId } : null;
+  };
+
+  // Signed repair links for the Outbox's messages: the secret is made up per run here (a real host
+  // keeps one in its secret store and rotates it with previousSecrets). The Outbox's clock drives
+  // their expiry too, so moving it shows a link running out.
+  const clock = createDemoClock();
+  const repairLinks = createRepairLinks({ secret: randomBytes(32), linkUrl: `${origin}/`, now: clock.now });
+  const outbox = createOutbox({ meld, clock, link: repairLinks.link });
 
   const api = createReconnectHandler({
     meld,
@@ -115,6 +158,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     widgetRelay: { frameSources: [simulator.widgetOrigin] },
     repairRateLimit: limits.limiter,
     repairLookupRateLimit: lookups.limiter,
+    // POST /api/meld/repair-links/redeem: the landing page trades a link for its connection, for its own customer only.
+    repairLinks,
     // The bank's message for INSTITUTION_ACTION_REQUIRED is read from Meld's serviceProviderDetails
     // by default (the simulator puts it where Plaid does), so nothing is stored here.
     onError: (error, context) => log(`[api] ${context.route} ${context.status ?? ''} ${error instanceof Error ? error.message : String(error)}`),
@@ -127,6 +172,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     meld,
     onEvent: (event) => {
       const p = event.payload;
+      if (event.eventType === 'BANK_LINKING_CONNECTION_STATUS_CHANGE' && typeof p.connectionId === 'string') outbox.statusChanged(p.connectionId);
       const change = p.newStatus ? ` ${String(p.oldStatus ?? '?')}/${String(p.oldStatusReason ?? '-')} -> ${String(p.newStatus)}/${String(p.newStatusReason ?? '-')}` : '';
       log(`[webhook] ${event.eventType.replace('BANK_LINKING_', '')} ${String(p.connectionId ?? '')}${change}`);
     },
@@ -136,13 +182,15 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   const apiNode = toNodeHandler(api);
   const webhookNode = toNodeHandler(webhooks);
   const config: DemoConfig = {
-    customer: { name: DEMO_CUSTOMER.name },
+    customers: Object.values(DEMO_CUSTOMERS).map(({ key, name }) => ({ key, name })),
     widgetHosts: [new URL(simulator.widgetOrigin).host],
     simulator: { apiUrl: `${simulator.url}/__sim`, controlUrl: simulator.controlUrl },
   };
 
   /** `POST /api/demo/connect`: a new Meld connection for Alex (connect/start), for what a repair cannot fix. */
   async function startConnection(request: IncomingMessage, response: ServerResponse) {
+    const customer = sessionCustomer(request.headers.cookie);
+    if (!customer) return json(response, 401, { code: 'UNAUTHORIZED', message: 'Sign in first.' });
     let body: Record<string, unknown>;
     try {
       body = await readJson(request);
@@ -152,7 +200,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     const institutionId = typeof body.institutionId === 'string' && /^[\w-]{1,100}$/.test(body.institutionId) ? body.institutionId : undefined;
     try {
       const session = await meld.startConnection({
-        externalCustomerId: authorize().externalCustomerId,
+        externalCustomerId: customer.externalCustomerId,
         products: NEW_CONNECTION_PRODUCTS,
         ...(institutionId ? { institutionId } : {}),
       });
@@ -161,6 +209,47 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     } catch (error) {
       log(`[demo] connect/start failed: ${error instanceof Error ? error.message : String(error)}`);
       json(response, 502, { code: 'MELD_UNAVAILABLE', message: 'Meld did not start a connection.' });
+    }
+  }
+
+  /** `GET /api/demo/session` and `POST /api/demo/session { customer: 'alex' | 'sam' | null }`: the demo's sign-in. */
+  async function session(request: IncomingMessage, response: ServerResponse) {
+    if (request.method === 'POST') {
+      let body: Record<string, unknown>;
+      try {
+        body = await readJson(request);
+      } catch {
+        return json(response, 400, { code: 'BAD_REQUEST', message: "Send JSON: { customer: 'alex' | 'sam' | null }." });
+      }
+      const key = body.customer === 'alex' || body.customer === 'sam' ? body.customer : body.customer === null ? 'out' : undefined;
+      if (!key) return json(response, 400, { code: 'BAD_REQUEST', message: "Send JSON: { customer: 'alex' | 'sam' | null }." });
+      response.setHeader('set-cookie', `${SESSION_COOKIE}=${key}; Path=/; HttpOnly; SameSite=Lax`);
+      const signedIn = key === 'out' ? null : DEMO_CUSTOMERS[key];
+      return json(response, 200, { customer: signedIn ? { key: signedIn.key, name: signedIn.name } : null } satisfies DemoSession);
+    }
+    const customer = sessionCustomer(request.headers.cookie);
+    json(response, 200, { customer: customer ? { key: customer.key, name: customer.name } : null } satisfies DemoSession);
+  }
+
+  /** `GET /api/demo/outbox`, `POST /api/demo/outbox/send`, `POST /api/demo/outbox/clock`: the back office's view of the planner. */
+  async function outboxRoute(request: IncomingMessage, response: ServerResponse, action: 'view' | 'send' | 'clock') {
+    try {
+      if (action === 'clock') {
+        let change: OutboxClockChange | undefined;
+        try {
+          change = toClockChange(await readJson(request));
+        } catch {
+          change = undefined;
+        }
+        if (!change) {
+          return json(response, 400, { code: 'BAD_REQUEST', message: 'Send JSON: { real: true } | { advanceHours: n } | { local: "2026-12-03T22:30", timeZone }.' });
+        }
+        clock.set(change);
+      }
+      json(response, 200, action === 'send' ? await outbox.sendDue() : await outbox.view());
+    } catch (error) {
+      log(`[outbox] ${error instanceof Error ? error.message : String(error)}`);
+      json(response, 502, { code: 'OUTBOX_FAILED', message: 'The planner could not read the connections.' });
     }
   }
 
@@ -173,6 +262,10 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     if (path === '/webhooks/meld') return webhookNode;
     if (path === '/api/demo/config' && method === 'GET') return (_, response) => json(response, 200, config);
     if (path === '/api/demo/connect' && method === 'POST') return (request, response) => void startConnection(request, response);
+    if (path === '/api/demo/session' && (method === 'GET' || method === 'POST')) return (request, response) => void session(request, response);
+    if (path === '/api/demo/outbox' && method === 'GET') return (request, response) => void outboxRoute(request, response, 'view');
+    if (path === '/api/demo/outbox/send' && method === 'POST') return (request, response) => void outboxRoute(request, response, 'send');
+    if (path === '/api/demo/outbox/clock' && method === 'POST') return (request, response) => void outboxRoute(request, response, 'clock');
     if (path === '/api/demo/reset' && method === 'POST') {
       return (_, response) => {
         reset();
@@ -190,6 +283,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     simulator.setWebhookUrl(webhookUrl);
     limits.reset();
     lookups.reset();
+    outbox.reset();
     history.length = 0;
   }
 

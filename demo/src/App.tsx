@@ -3,23 +3,27 @@ import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } fro
 import {
   ConnectionHealthList,
   ReconnectKitProvider,
+  RepairLinkLanding,
   connectionsNeedingAttention,
   useConnectionEvents,
   useConnections,
   type Connection,
   type WidgetMode,
 } from 'meld-reconnect-kit';
+import type { DemoCustomerInfo } from '../types.js';
 import type { DemoConfig } from './config.js';
 import { ControlPanel } from './ControlPanel.js';
 import { Dashboard } from './Dashboard.js';
+import { Outbox } from './Outbox.js';
 import { useUrlSetting } from './preferences.js';
+import { switchSession } from './session.js';
 import { useNewConnection, type NewConnectionState } from './useNewConnection.js';
 
 const THEMES = ['light', 'dark'] as const;
 const MODES = ['dialog', 'popup'] as const satisfies readonly WidgetMode[];
-const TABS = ['accounts', 'attention'] as const;
+const TABS = ['accounts', 'attention', 'outbox'] as const;
 
-export function App({ config }: { config: DemoConfig }) {
+export function App({ config, customer }: { config: DemoConfig; customer: DemoCustomerInfo }) {
   const [theme, setTheme] = useUrlSetting('theme', THEMES, 'light');
   const [mode, setMode] = useUrlSetting('widget', MODES, 'dialog');
   const [queryClient] = useState(() => new QueryClient());
@@ -36,7 +40,7 @@ export function App({ config }: { config: DemoConfig }) {
 
   return (
     <ReconnectKitProvider queryClient={queryClient} baseUrl="/api/meld" widget={widget} onStartNewConnection={onStartNewConnection}>
-      <Page startNewRef={startNewRef} config={config} theme={theme} setTheme={setTheme} mode={mode} setMode={setMode} />
+      <Page startNewRef={startNewRef} config={config} customer={customer} theme={theme} setTheme={setTheme} mode={mode} setMode={setMode} />
     </ReconnectKitProvider>
   );
 }
@@ -44,13 +48,14 @@ export function App({ config }: { config: DemoConfig }) {
 interface PageProps {
   startNewRef: RefObject<((connection: Connection) => void) | undefined>;
   config: DemoConfig;
+  customer: DemoCustomerInfo;
   theme: (typeof THEMES)[number];
   setTheme: (theme: (typeof THEMES)[number]) => void;
   mode: (typeof MODES)[number];
   setMode: (mode: (typeof MODES)[number]) => void;
 }
 
-function Page({ startNewRef, config, theme, setTheme, mode, setMode }: PageProps) {
+function Page({ startNewRef, config, customer, theme, setTheme, mode, setMode }: PageProps) {
   // One live stream for the page: pushed status changes update every card, no polling.
   const { state: live } = useConnectionEvents();
   const { data } = useConnections();
@@ -73,8 +78,11 @@ function Page({ startNewRef, config, theme, setTheme, mode, setMode }: PageProps
           </svg>
           <span>Pebble</span>
         </div>
-        <p className="demo-session" title="The demo has no login: the backend's authorize() always answers cust_demo.">
-          Signed in as <strong>{config.customer.name}</strong> <span className="demo-muted">(demo session)</span>
+        <p className="demo-session" title="The demo's session is a cookie naming the customer; the backend's authorize() reads it.">
+          Signed in as <strong>{customer.name}</strong>{' '}
+          <button type="button" className="demo-link" onClick={() => void switchSession(null)}>
+            Sign out
+          </button>
         </p>
         <div className="demo-header__tools">
           <span className="demo-live" data-live={live} role="status">
@@ -102,7 +110,9 @@ function Page({ startNewRef, config, theme, setTheme, mode, setMode }: PageProps
 
       <div className="demo-layout">
         <main className="demo-main">
-          <h1>Good morning, {config.customer.name}</h1>
+          <h1>Good morning, {customer.name}</h1>
+          {/* Opened from a repair link (?meld_repair=…): that connection's prompt, once the customer is signed in. */}
+          <RepairLinkLanding className="demo-landing" />
           <NewConnectionNotice state={newConnection.state} onDismiss={newConnection.dismiss} />
           <nav className="demo-tabs" aria-label="Views">
             <button type="button" aria-current={tab === 'accounts' ? 'page' : undefined} onClick={() => setTab('accounts')}>
@@ -114,8 +124,11 @@ function Page({ startNewRef, config, theme, setTheme, mode, setMode }: PageProps
                 {attention}
               </span>
             </button>
+            <button type="button" aria-current={tab === 'outbox' ? 'page' : undefined} onClick={() => setTab('outbox')}>
+              Outbox <span className="demo-muted">(back office)</span>
+            </button>
           </nav>
-          {tab === 'accounts' ? <Dashboard /> : <ConnectionHealthList className="demo-panel" />}
+          {tab === 'accounts' ? <Dashboard /> : tab === 'attention' ? <ConnectionHealthList className="demo-panel" /> : <Outbox />}
         </main>
         <ControlPanel config={config} connections={data ?? []} />
       </div>

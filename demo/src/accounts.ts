@@ -27,6 +27,9 @@ const BY_CONNECTION: Record<string, DemoAccount[]> = {
     { name: 'Premier Checking', mask: '6644', balance: 389_075 },
     { name: 'Northstar Mastercard', mask: '2290', balance: -12_840 },
   ],
+  // Sam's
+  conn_sam_harbor: [{ name: 'Student Checking', mask: '7310', balance: 84_520 }],
+  conn_sam_northstar: [{ name: 'Premier Savings', mask: '6120', balance: 612_300 }],
 };
 
 /** Accounts of a connection the demo started itself (the simulator makes up none). */

@@ -5,16 +5,16 @@ import 'meld-reconnect-kit/styles.css';
 import './demo.css';
 import { App } from './App.js';
 import { loadDemoConfig } from './config.js';
+import { loadSession } from './session.js';
+import { SignIn } from './SignIn.js';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('demo: index.html has no #root');
 
-loadDemoConfig().then(
-  (config) => {
+Promise.all([loadDemoConfig(), loadSession()]).then(
+  ([config, session]) => {
     createRoot(container).render(
-      <StrictMode>
-        <App config={config} />
-      </StrictMode>,
+      <StrictMode>{session.customer ? <App config={config} customer={session.customer} /> : <SignIn config={config} />}</StrictMode>,
     );
   },
   (error: unknown) => {

@@ -62,6 +62,41 @@ describe('accessibility', () => {
   });
 });
 
+/** The Outbox's clock on a fixed morning (the seeds' dates are fixed), and Harbor's e-mail link to Alex from its plan. */
+async function harborLinkOnAFixedMorning(): Promise<string> {
+  const api = (path: string, body?: unknown) =>
+    fetch(new URL(path, e2e.demo.url), body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await api('/api/demo/outbox/clock', { local: '2026-11-24T10:00', timeZone: 'Europe/London' });
+  const view = (await (await api('/api/demo/outbox')).json()) as { planned: Array<{ connectionId: string; channel: string; link?: string }> };
+  const link = view.planned.find((m) => m.connectionId === DEMO_IDS.loginRequired && m.channel === 'email')?.link;
+  if (!link) throw new Error('the demo planned no e-mail for Harbor');
+  return link;
+}
+
+describe('accessibility of bringing customers back', () => {
+  it('the Outbox with a preview, the landing from a repair link and the sign-in page have no axe violations (light and dark)', async () => {
+    for (const theme of ['light', 'dark']) {
+      await e2e.reset();
+      const link = await harborLinkOnAFixedMorning();
+      const page = await e2e.open({ query: { theme } });
+      await page.getByRole('button', { name: /^Outbox/ }).click();
+      await page.getByTestId('outbox-due').getByRole('button', { name: /^Preview/ }).first().click();
+      await page.getByTestId('outbox-preview').waitFor();
+      expect(await axeViolations(page), `${theme} outbox`).toEqual([]);
+
+      const landed = `${link}&theme=${theme}`;
+      await page.goto(landed);
+      await expectAttribute(page.locator('[data-slot="repair-landing"]'), 'data-state', 'ready');
+      await page.locator('[data-slot="repair-landing"] [data-slot="repair-landing-prompt"]').waitFor();
+      expect(await axeViolations(page), `${theme} landing`).toEqual([]);
+    }
+    const page = await e2e.open();
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign out' }).click()]);
+    await page.getByRole('heading', { name: 'Sign in to Pebble' }).waitFor();
+    expect(await axeViolations(page), 'sign-in').toEqual([]);
+  });
+});
+
 describe('screenshots', () => {
   it('dashboard with prompts (light), needs-attention list, and dark theme', async () => {
     const page = await e2e.open();
@@ -103,6 +138,21 @@ describe('screenshots', () => {
     await widgetDialog(again).waitFor({ state: 'detached' });
     await again.mouse.move(0, 0);
     await harborAgain.screenshot({ path: join(images, 'still-broken.png'), animations: 'disabled', caret: 'hide', scale: 'css' });
+  });
+
+  it('the Outbox on a fixed morning, and the landing a repair link opens', async () => {
+    const link = await harborLinkOnAFixedMorning();
+    const page = await e2e.open();
+    await page.getByRole('button', { name: /^Outbox/ }).click();
+    await page.getByTestId('outbox-due').waitFor();
+    await page.mouse.move(0, 0);
+    await page.locator('.demo-outbox').screenshot({ path: join(images, 'outbox.png'), animations: 'disabled', caret: 'hide', scale: 'css' });
+
+    await page.goto(link);
+    const landing = page.locator('[data-slot="repair-landing"]');
+    await expectAttribute(landing, 'data-state', 'ready');
+    await landing.locator('[data-slot="repair-landing-prompt"]').waitFor();
+    await shoot(page, 'landing');
   });
 
   it('mobile width', async () => {

@@ -158,7 +158,7 @@ describe('given a connection Meld will not repair (409: it expired and the webho
 
     await expectText(page.locator('.demo-notice'), 'Harbor Credit Union is connected.');
     await expectGone(harbor); // the expired one is removed once its replacement works
-    const fresh = simulator.listConnections().find((c) => c.institutionId === 'ins_harbor' && c.id !== DEMO_IDS.loginRequired);
+    const fresh = simulator.listConnections().find((c) => c.institutionId === 'ins_harbor' && c.externalCustomerId === 'cust_demo' && c.id !== DEMO_IDS.loginRequired);
     expect(fresh?.status).toBe('ACTIVE');
     await card(page, fresh?.id ?? '?').waitFor();
     await expectText(badge(card(page, fresh?.id ?? '?')), 'Connected');
