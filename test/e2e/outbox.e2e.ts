@@ -100,6 +100,24 @@ describe('given Harbor has been broken for days and Alex ignored the in-app prom
     expect(pageErrors(page)).toEqual([]);
   });
 
+  it('in popup mode, should open the widget from the landing\'s button in the relay window and verify there too', async () => {
+    const { simulator } = e2e.demo;
+    const page = await e2e.open();
+    const link = new URL(await harborEmailLink(page));
+    link.searchParams.set('widget', 'popup'); // the page's own setting, beside the link
+    await page.goto(link.href);
+    const landed = landing(page);
+    await expectAttribute(landed, 'data-state', 'ready');
+    expect(new URL(page.url()).searchParams.get('widget')).toBe('popup'); // only the link left the address
+    const [popup] = await Promise.all([page.waitForEvent('popup'), landed.getByRole('button', { name: 'Reconnect' }).click()]);
+    await popup.waitForURL((url) => url.pathname === '/api/meld/widget-relay');
+    await signIn(await widgetFrame(popup, simulator.widgetOrigin, popup.locator('iframe')));
+    await expectText(landed, 'Your Harbor Credit Union connection is working again.');
+    await expect.poll(() => popup.isClosed(), { timeout: 5_000 }).toBe(true);
+    expect(simulator.getConnection(DEMO_IDS.loginRequired)?.status).toBe('ACTIVE');
+    expect(pageErrors(page)).toEqual([]);
+  });
+
   it('should answer Sam, holding Alex\'s link, exactly as it answers a made-up link, and leave the link to Alex', async () => {
     const { simulator } = e2e.demo;
     const page = await e2e.open();
