@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useReducer, useState, type HTMLAttributes } from 'react';
 import { readLandedConnectionId } from '../../core/landedConnection.js';
+import { hasPendingRedirect } from '../../core/redirectPending.js';
 import { withoutParam } from '../../core/repairLinkUrl.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
 import { useHydrated } from '../../hooks/useHydrated.js';
@@ -30,9 +31,11 @@ const LazyView = lazy(() =>
   }),
 );
 
-/** Whether this page may have a landing: a link in the address, or a landed connection (redirect mode's return). */
+/** Whether this page may have a landing: a link in the address, or redirect mode's return to a landed connection. */
 function mayLand(param: string): boolean {
-  return LoadedView !== undefined || withoutParam(window.location.search, param).value !== undefined || readLandedConnectionId() !== undefined;
+  if (LoadedView !== undefined || withoutParam(window.location.search, param).value !== undefined) return true;
+  const landed = readLandedConnectionId();
+  return landed !== undefined && hasPendingRedirect(landed);
 }
 
 /**
