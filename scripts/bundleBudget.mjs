@@ -13,6 +13,7 @@
 //   banner  `import { ReconnectKitProvider, ReconnectBanner } from 'meld-reconnect-kit'`
 //           rendering <ReconnectKitProvider baseUrl="/api"><ReconnectBanner connectionId="c1" /></ReconnectKitProvider>
 //   core    `import { getStatusDecision, isOperationAllowed } from 'meld-reconnect-kit/core'`
+//   landing the banner app plus <RepairLinkLanding />, as a host's dashboard that repair links point at
 //
 // Figures:
 //   entry static closure   the entry chunk plus every chunk it imports statically, transitively
@@ -20,6 +21,8 @@
 //                          an upper bound of what a page with a due prompt loads (the dynamic chunks
 //                          are listed one by one with their modules, to tell which a due prompt needs)
 //   core decisions         the core app's entry static closure
+//   landing entry          the landing app's entry static closure, which must hold neither the
+//                          landing's own view (it loads once the address has a link) nor the widget flow
 //
 // Prints a table, writes bench/results/bundles.json, exits 1 when a figure is over its limit.
 //
@@ -54,12 +57,30 @@ import { build } from 'vite';
 // "A page with a due prompt" is the entry, the prompt's live view, and the host client (the banner
 // here reads its connection by id); the launcher loads on the customer's intent and is counted in
 // "after the click", the cross-tab handler (on a message) only in the upper bound.
+// 0.2 after issue 15 (part 2, repair links in the browser): main measured 18.48, 24.52 and 25.12 kB
+// here for the due prompt page, after the click and the upper bound (the last two already over by
+// 0.02). Repair links add 0.25 to 0.27 kB to each: the host client's redeemRepairLink, its answer's
+// check and the invalid-link kind (0.14, in the host client's chunk), the lazy client's method, the
+// counter of pushed changes a redemption compares and the prompt gate's "when hidden" content (0.07,
+// entry), PromptView's share of it (0.04), the push counter in applyStatusChange (0.02). Raised by
+// 0.35 kB each (18.5 -> 18.85, 24.5 -> 24.85, 25.1 -> 25.45); the entry limit is unchanged and met.
+// The landing app (the banner app plus <RepairLinkLanding />) gets its own entry limit. Measured
+// 7.09 kB in 3 chunks against the banner app's 5.89 kB in 1: the landing's light gate (the address
+// and session check, the lazy wrapper: about 0.45 kB in the entry chunk), and Vite 8 (Rolldown)
+// moving HostApiError (0.39 kB) and kitState with queryKeys and dev (0.37 kB), which the landing's
+// view shares with the entry, into chunks of their own, loaded with the entry (each gzipped alone, so
+// they cost a little more than inside it). Limit 7.3 kB. The landing's view and store (2.9 kB, with
+// its strings) load only once the address has a link, or on redirect mode's way back; the prompt's
+// view and the widget flow as for the banner; both are checked below to stay out of the entry.
 const TARGET_DUE_PROMPT_PAGE = 12_000;
 const LIMIT_ENTRY_CLOSURE = 6_000;
-const LIMIT_DUE_PROMPT_PAGE = 18_500;
-const LIMIT_AFTER_CLICK = 24_500;
-const LIMIT_EVERYTHING = 25_100;
+const LIMIT_DUE_PROMPT_PAGE = 18_850;
+const LIMIT_AFTER_CLICK = 24_850;
+const LIMIT_EVERYTHING = 25_450;
 const LIMIT_CORE_DECISIONS = 1_500;
+const LIMIT_LANDING_ENTRY = 7_300;
+/** What a landing page's first bundle must not hold: the landing's view and store, the prompt's view, the widget flow. */
+const LANDING_LAZY = ['RepairLinkLanding/RepairLinkLandingView.js', 'hooks/repairLinkStore.js', 'promptParts/PromptView.js', 'hooks/flowRuntime.js', 'core/openMeldWidget.js'];
 
 const PEERS = [/^react(-dom)?(\/.*)?$/, /^@tanstack\/react-query(\/.*)?$/];
 const PACKAGE = 'meld-reconnect-kit';
@@ -77,6 +98,16 @@ const APPS = {
     '',
     "createRoot(document.getElementById('root')).render(",
     "  createElement(ReconnectKitProvider, { baseUrl: '/api' }, createElement(ReconnectBanner, { connectionId: 'c1' })),",
+    ');',
+    '',
+  ].join('\n'),
+  landing: [
+    "import { createElement } from 'react';",
+    "import { createRoot } from 'react-dom/client';",
+    `import { ReconnectKitProvider, ReconnectBanner, RepairLinkLanding } from '${PACKAGE}';`,
+    '',
+    "createRoot(document.getElementById('root')).render(",
+    "  createElement(ReconnectKitProvider, { baseUrl: '/api' }, createElement(RepairLinkLanding), createElement(ReconnectBanner, { connectionId: 'c1' })),",
     ');',
     '',
   ].join('\n'),
@@ -234,14 +265,19 @@ try {
 
 const banner = measured.banner;
 const core = measured.core;
+const landing = measured.landing;
+const landingEntryModules = landing.chunks.filter((c) => landing.entryClosure.chunks.includes(c.file)).flatMap((c) => c.modules);
+const pulledIn = LANDING_LAZY.filter((suffix) => landingEntryModules.some((m) => m.endsWith(suffix)));
 const checks = [
   { name: 'provider + ReconnectBanner: entry static closure', gzip: banner.entryClosure.gzip, limit: LIMIT_ENTRY_CLOSURE, chunks: banner.entryClosure.chunks.length },
   { name: 'provider + ReconnectBanner: a page with a due prompt, before any click', gzip: banner.duePromptPage.gzip, limit: LIMIT_DUE_PROMPT_PAGE, chunks: banner.duePromptPage.chunks.length },
   { name: 'provider + ReconnectBanner: after the customer clicks Reconnect', gzip: banner.afterClick.gzip, limit: LIMIT_AFTER_CLICK, chunks: banner.afterClick.chunks.length },
   { name: 'provider + ReconnectBanner: everything reachable (upper bound)', gzip: banner.everythingReachable.gzip, limit: LIMIT_EVERYTHING, chunks: banner.everythingReachable.chunks.length },
   { name: 'core: getStatusDecision + isOperationAllowed (entry static closure)', gzip: core.entryClosure.gzip, limit: LIMIT_CORE_DECISIONS, chunks: core.entryClosure.chunks.length },
+  { name: 'provider + ReconnectBanner + RepairLinkLanding: entry static closure', gzip: landing.entryClosure.gzip, limit: LIMIT_LANDING_ENTRY, chunks: landing.entryClosure.chunks.length },
 ];
 for (const check of checks) check.ok = check.gzip <= check.limit;
+checks.at(-1).ok &&= pulledIn.length === 0;
 
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
@@ -266,7 +302,7 @@ const result = {
   date: new Date().toISOString(),
   environment: { node: process.version, vite: (await import('vite')).version },
   method: 'npm pack -> scratch app -> vite build() (production, @vitejs/plugin-react, peers external, modulepreload polyfill off); each chunk gzipped alone at level 9, summed; 1 kB = 1000 bytes',
-  limits: { entryClosure: LIMIT_ENTRY_CLOSURE, duePromptPage: LIMIT_DUE_PROMPT_PAGE, afterClick: LIMIT_AFTER_CLICK, everything: LIMIT_EVERYTHING, coreDecisions: LIMIT_CORE_DECISIONS },
+  limits: { entryClosure: LIMIT_ENTRY_CLOSURE, duePromptPage: LIMIT_DUE_PROMPT_PAGE, afterClick: LIMIT_AFTER_CLICK, everything: LIMIT_EVERYTHING, coreDecisions: LIMIT_CORE_DECISIONS, landingEntry: LIMIT_LANDING_ENTRY },
   targets: { duePromptPage: TARGET_DUE_PROMPT_PAGE },
   checks,
   apps: Object.fromEntries(Object.entries(measured).map(([name, m]) => [name, { main: APPS[name], ...m }])),
@@ -275,6 +311,7 @@ mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`\nwrote ${resultsFile.slice(root.length)} in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 
+if (pulledIn.length > 0) console.error(`\nthe landing app's entry holds what must load on demand: ${pulledIn.join(', ')}`);
 const over = checks.filter((c) => !c.ok);
 if (over.length > 0) {
   console.error(`\nover budget: ${over.map((c) => `${c.name} ${kB(c.gzip)} > ${kB(c.limit)}`).join('; ')}`);

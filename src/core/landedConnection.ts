@@ -22,8 +22,8 @@ export function rememberLandedConnection(connectionId: string, now = Date.now())
   }
 }
 
-/** The landed connection's id, if one was remembered within 3 hours. */
-export function landedConnectionId(now = Date.now()): string | undefined {
+/** The landed connection's id, if one was remembered within 3 hours; reads only. */
+export function readLandedConnectionId(now = Date.now()): string | undefined {
   let raw: string | null;
   try {
     raw = storageOrNull()?.getItem(LANDED_KEY) ?? null;
@@ -38,10 +38,16 @@ export function landedConnectionId(now = Date.now()): string | undefined {
       return saved.connectionId;
     }
   } catch {
-    // junk: forgotten below
+    // junk
   }
-  forgetLandedConnection();
   return undefined;
+}
+
+/** The landed connection's id, if one was remembered within 3 hours; anything else is forgotten. */
+export function landedConnectionId(now = Date.now()): string | undefined {
+  const id = readLandedConnectionId(now);
+  if (id === undefined) forgetLandedConnection();
+  return id;
 }
 
 /** Forgets the landed connection (its flow ended, or another link landed). */

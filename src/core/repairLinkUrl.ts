@@ -1,10 +1,7 @@
 /**
- * The browser's side of a repair link: which query parameter carries it,
- * which tokens are worth sending, and the address without it. Pure.
+ * The browser's side of a repair link: which tokens are worth sending, and
+ * the address without the link. Pure.
  */
-
-/** The query parameter a repair link carries its token in, unless the host names another. */
-export const REPAIR_LINK_PARAM = 'meld_repair';
 
 /** Tokens are base64url and at most 512 characters (the host backend's contract). */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,512}$/;

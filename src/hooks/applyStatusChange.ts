@@ -139,8 +139,8 @@ export function applyStatusChange(
   }
 
   const { connectionId } = change;
-  state.pushes.count += 1;
-  state.pushes.last.set(connectionId, state.pushes.count);
+  const { pushes } = state;
+  pushes.last.set(connectionId, ++pushes.count);
   // A connection known only from the host's object starts its cache entry from it.
   const seed = state.seeds.get(connectionId);
   queryClient.setQueryData<Connection>(reconnectKitKeys.detail(connectionId), (old) =>

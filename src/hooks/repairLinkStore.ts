@@ -66,6 +66,19 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
+/** Calls a host's callback; if it throws, the error is reported as uncaught (`reportError`) and the landing goes on. */
+function callBack(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if (typeof reportError === 'function') reportError(error);
+    else
+      setTimeout(() => {
+        throw error;
+      }, 0);
+  }
+}
+
 /** One landing. Never aborts a redemption: the host may have used the link up by the time an abort arrives. */
 export class RepairLanding {
   private snapshot: RepairLinkSnapshot;
@@ -124,7 +137,7 @@ export class RepairLanding {
 
   private refuse(error: HostApiError): void {
     this.set({ status: 'invalid', error, retryable: false });
-    for (const observer of [...this.observers]) observer.current.onInvalid?.(error);
+    for (const observer of [...this.observers]) callBack(() => observer.current.onInvalid?.(error));
   }
 
   private redeem({ hostApi, queryClient }: LandingPorts, token: string): void {
@@ -149,7 +162,7 @@ export class RepairLanding {
         if ((pushes.last.get(connectionId) ?? 0) > before) void queryClient.invalidateQueries({ queryKey: reconnectKitKeys.detail(connectionId) });
         rememberLandedConnection(connectionId);
         this.set({ status: 'ready', connectionId, connection });
-        for (const observer of [...this.observers]) observer.current.onRedeemed?.(redeemed);
+        for (const observer of [...this.observers]) callBack(() => observer.current.onRedeemed?.(redeemed));
       },
       (cause: unknown) => {
         if (attempt !== this.attempt) return;

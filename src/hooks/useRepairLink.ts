@@ -3,7 +3,6 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { HostApiError } from '../core/HostApiError.js';
 import { forgetLandedConnection } from '../core/landedConnection.js';
 import { connectionQueryOptions } from '../core/queryOptions.js';
-import { REPAIR_LINK_PARAM } from '../core/repairLinkUrl.js';
 import type { Connection, RedeemedRepairLink } from '../core/types.js';
 import { useReconnectKit } from './ReconnectKitContext.js';
 import {
@@ -51,6 +50,9 @@ export interface UseRepairLinkResult {
   /** Forgets the landing in this tab's session storage (the component calls it when the connection's flow ends). */
   forget: () => void;
 }
+
+/** The query parameter a repair link carries its token in, unless the host names another. */
+const REPAIR_LINK_PARAM = 'meld_repair';
 
 const noSubscription = () => () => {};
 const noLanding = () => NO_LANDING;

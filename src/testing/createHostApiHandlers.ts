@@ -135,7 +135,7 @@ const REDEEM_ANSWERS: ReadonlySet<unknown> = new Set(['ok', 'hang', 401, 403, 42
 
 const ERRORS: Record<number, { code: string; message: string }> = {
   400: { code: 'BAD_REQUEST', message: 'The request is not valid.' },
-  401: { code: 'UNAUTHORIZED', message: 'Sign in to manage bank connections.' },
+  401: { code: 'UNAUTHORIZED', message: 'The customer is not signed in.' },
   403: { code: 'FORBIDDEN', message: 'Not allowed.' },
   404: { code: 'CONNECTION_NOT_FOUND', message: 'No such connection.' },
   409: { code: 'CONFLICT', message: "The connection's status does not allow this." },

@@ -10,7 +10,7 @@
 import { http, HttpResponse } from 'msw';
 import type { Connection } from '../../src/index.js';
 // The module itself, not the testing entry: the stories need the browser-safe handlers only.
-import { hostApiHandlers, type HostApiHandlers, type HostRefreshAnswer, type HostRepairAnswer } from '../../src/testing/msw/index.js';
+import { hostApiHandlers, type HostApiHandlers, type HostRedeemAnswer, type HostRefreshAnswer, type HostRepairAnswer } from '../../src/testing/msw/index.js';
 
 /** Where the stories' host backends live. */
 export const HOST_BASE = '/api/meld';
@@ -46,6 +46,8 @@ export interface HostScenario extends ConnectionScript {
   perConnection?: Readonly<Record<string, ConnectionScript>> | undefined;
   /** Time each answer takes. Defaults to 40 ms, so busy states are visible. */
   latencyMs?: number | undefined;
+  /** What `POST /repair-links/redeem` answers for the links issued (see `HostMock.addRepairLink`). Defaults to `'ok'`. */
+  redeem?: HostRedeemAnswer | undefined;
 }
 
 /** The scenario's script, with a connection's own on top. */
@@ -62,6 +64,8 @@ export interface HostMock {
   readonly requests: readonly string[];
   /** How many times `route` (e.g. `POST /connections/conn_1/repair`) was called. */
   count(route: string): number;
+  /** Issues a repair link for a connection, as the host's mailer would. */
+  addRepairLink(token: string, connectionId: string): void;
   /** Forgets the backend (called when the story unmounts). */
   dispose(): void;
 }
@@ -106,6 +110,7 @@ export function createHostMock(scenario: HostScenario): HostMock {
     refresh: (id) => script(id).refresh,
     widgetUrl: (id, { connectToken }) => standInUrl(script(id).widget ?? 'manual', connectToken),
     retryAfterSeconds: 120,
+    redeem: scenario.redeem,
     // No story opens the live stream.
     events: false,
   });
@@ -142,6 +147,7 @@ export function createHostMock(scenario: HostScenario): HostMock {
       return host.requests().map((r) => r.key);
     },
     count: (route) => host.count(route),
+    addRepairLink: (token, connectionId) => host.addRepairLink(token, connectionId),
     dispose() {
       window.removeEventListener('message', onMessage);
       hosts.delete(scope);

@@ -34,6 +34,11 @@ export async function control(action: 'fail-streams' | 'drop-streams', query = '
   await fetch(`${HOST}/__control/${action}${query}`, { method: 'POST' });
 }
 
+/** Issues repair links (token -> connection id) the host redeems once each, until the next reset. */
+export async function issueRepairLinks(links: Record<string, string>): Promise<void> {
+  await fetch(`${HOST}/__control/repair-links`, { method: 'POST', body: JSON.stringify(links) });
+}
+
 /** Holds the host's answers to one route (e.g. `POST /connections/c1/repair`) until {@link release}. */
 export async function hold(route: string): Promise<void> {
   await fetch(`${HOST}/__control/hold?${new URLSearchParams({ route })}`, { method: 'POST' });

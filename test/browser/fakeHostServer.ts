@@ -40,6 +40,9 @@ export default async function setup(project: TestProject) {
     for (const { resume } of released) resume();
   };
 
+  // Repair links the host redeems (token -> connection id), each once.
+  let repairLinks = new Map<string, string>();
+  let usedLinks = new Set<string>();
   let log: string[] = [];
   // What the attacker's pages saw and did (POST /__control/report from any origin).
   let reports: unknown[] = [];
@@ -78,6 +81,8 @@ export default async function setup(project: TestProject) {
         }),
       );
       counts = new Map();
+      repairLinks = new Map();
+      usedLinks = new Set();
       log = [];
       reports = [];
       failStreams = 0;
@@ -103,6 +108,11 @@ export default async function setup(project: TestProject) {
     if (path === '/__control/drop-streams') {
       for (const stream of streams) stream.destroy();
       streams.clear();
+      return json(res, 204);
+    }
+    if (path === '/__control/repair-links') {
+      const links = (await readBody(req)) as Record<string, string>;
+      for (const [token, connectionId] of Object.entries(links)) repairLinks.set(token, connectionId);
       return json(res, 204);
     }
     if (path === '/__control/hold') {
@@ -144,6 +154,18 @@ export default async function setup(project: TestProject) {
       streams.add(res);
       req.on('close', () => streams.delete(res));
       return;
+    }
+    if (req.method === 'POST' && path === '/api/repair-links/redeem') {
+      const route = 'POST /repair-links/redeem';
+      hit(route);
+      if (req.headers['content-type'] !== 'application/json') return json(res, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON.' });
+      const body = (await readBody(req)) as { token?: unknown } | undefined;
+      if (held.has(route)) await new Promise<void>((resume) => waiting.push({ route, resume }));
+      const token = typeof body?.token === 'string' ? body.token : '';
+      const connection = connections.get(repairLinks.get(token) ?? '');
+      if (!connection || usedLinks.has(token)) return json(res, 404, { code: 'REPAIR_LINK_INVALID', message: 'This link cannot be used.' });
+      usedLinks.add(token);
+      return json(res, 200, { connectionId: connection.id, connection });
     }
     const match = /^\/api\/connections(?:\/([^/]+))?(?:\/(repair|refresh|update))?$/.exec(path);
     if (!match) return json(res, 404, { code: 'NO_ROUTE' });

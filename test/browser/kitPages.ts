@@ -6,7 +6,7 @@
 import type { Plugin } from 'vite';
 import type { BrowserCommand } from 'vitest/node';
 import { widgetRelayPage } from '../../src/server/widgetRelayPage.js';
-import { KIT_HOST_PATH, RELAY_PATH } from './kitPaths.js';
+import { KIT_HOST_PATH, LANDING_PATH, RELAY_PATH } from './kitPaths.js';
 
 // The fake widget and the attacker's pages are plain http on 127.0.0.1 (any port).
 const RELAY_OPTIONS = { frameSources: ['http://127.0.0.1:*'] };
@@ -27,6 +27,18 @@ const HOST_PAGE = `<!doctype html>
 </script>
 </body></html>`;
 
+// A host app's page with the repair-link landing (test/browser/landingApp.tsx), for redirect mode:
+// the page leaves for the widget and comes back, which the test runner's own frame cannot do.
+const LANDING_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host app</title></head>
+<body>
+<div id="root"></div>
+<script>
+  window.__vitest_browser_runner__ = { wrapDynamicImport: (load) => load() };
+</script>
+<script type="module" src="/test/browser/landingApp.tsx"></script>
+</body></html>`;
+
 export function kitPages(): Plugin {
   return {
     name: 'mrk-test-kit-pages',
@@ -37,6 +49,17 @@ export function kitPages(): Plugin {
           const page = widgetRelayPage(RELAY_OPTIONS);
           res.writeHead(200, page.headers);
           return void res.end(page.html);
+        }
+        if (path === LANDING_PATH) {
+          // Through Vite's HTML transform, so the React plugin's preamble is in it.
+          server.transformIndexHtml(req.url ?? path, LANDING_PAGE).then(
+            (html) => {
+              res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+              res.end(html);
+            },
+            (error: unknown) => next(error),
+          );
+          return;
         }
         if (path === KIT_HOST_PATH) {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

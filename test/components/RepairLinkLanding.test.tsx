@@ -122,6 +122,7 @@ afterEach(async () => {
   });
   vi.useRealTimers();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
   window.history.replaceState(null, '', '/');
 });
 
@@ -333,5 +334,32 @@ describe('RepairLinkLanding: words', () => {
     await landingIn('ready');
     expect(window.location.search).toBe('?meld_repair=other');
     expect(host.requests()[0]?.body).toEqual({ token: t });
+  });
+});
+
+describe('RepairLinkLanding: misuse', () => {
+  it('given no provider, should throw an error that names the component and the fix', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => render(<RepairLinkLanding />)).toThrow(/`RepairLinkLanding` must be used inside <ReconnectKitProvider>/);
+  });
+
+  it('given an onRedeemed that throws, should still land the link and report the error as uncaught', async () => {
+    const t = token();
+    backend({ connections: [broken('c13')], repairLinks: { [t]: 'c13' } });
+    // jsdom has no reportError (browsers do): the platform's hook, not the kit's.
+    const reported = vi.fn();
+    vi.stubGlobal('reportError', reported);
+    land(t);
+    renderKit(
+      <RepairLinkLanding
+        onRedeemed={() => {
+          throw new Error('analytics is down');
+        }}
+      />,
+    );
+    await landingIn('ready');
+    await settle();
+    expect(await screen.findByRole('button', { name: 'Reconnect' })).toBeInTheDocument();
+    expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'analytics is down' }));
   });
 });

@@ -94,11 +94,12 @@ describe('the packed package', () => {
   it('given a plain Node ESM script, should import core and the root entry', () => {
     writeFileSync(
       join(scratch, 'check.mjs'),
-      `import { STATUS_TABLE, getRenewal, getStatusInfo, isOperationAllowed, isRenewalPromptDue } from 'meld-reconnect-kit/core';
+      `import { STATUS_TABLE, createHostClient, getRenewal, getStatusInfo, isOperationAllowed, isRenewalPromptDue } from 'meld-reconnect-kit/core';
        import * as root from 'meld-reconnect-kit';
        const renewal = getRenewal({ id: 'c1', status: 'ACTIVE' }, { now: 0, policy: { lastAuthorizedAt: '2026-01-10T09:00:00Z', periodDays: 90 } });
        console.log(JSON.stringify({
          renewal: [renewal.source, renewal.renewBy.toISOString(), root.getRenewal === getRenewal, typeof isRenewalPromptDue, typeof root.isRenewalPromptDue],
+         repairLinks: [typeof root.useRepairLink, typeof root.RepairLinkLanding, typeof createHostClient({ baseUrl: '/api' }).redeemRepairLink],
          rows: STATUS_TABLE.length,
          prompt: getStatusInfo('RECONNECT_REQUIRED', 'LOGIN_REQUIRED').prompt,
          refresh: isOperationAllowed('refresh', 'RECONNECT_REQUIRED', 'LOGIN_REQUIRED'),
@@ -108,6 +109,7 @@ describe('the packed package', () => {
     const out = execFileSync('node', ['check.mjs'], { cwd: scratch, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
     expect(JSON.parse(out)).toEqual({
       renewal: ['policy', '2026-04-10T09:00:00.000Z', true, 'function', 'function'],
+      repairLinks: ['function', 'function', 'function'],
       rows: 23,
       prompt: 'reconnect',
       refresh: false,

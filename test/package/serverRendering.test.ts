@@ -18,7 +18,7 @@ import { packPackage, viteProductionBuild, type PackedPackage } from './packedPa
 const APP = `
 import { createElement as h, Fragment } from 'react';
 import {
-  ConnectionHealthList, ConnectionStatusBadge, LinkNewAccountsPrompt, ReconnectBanner, ReconnectKitProvider,
+  ConnectionHealthList, ConnectionStatusBadge, LinkNewAccountsPrompt, ReconnectBanner, ReconnectKitProvider, RepairLinkLanding,
   connectionQueryOptions, connectionsQueryOptions, useConnectionEvents,
 } from 'meld-reconnect-kit';
 
@@ -55,6 +55,8 @@ export function App({ queryClient }) {
     ),
     h(ConnectionHealthList, null),
     h(Live, null),
+    // A repair link's landing: the server cannot see the address, so nothing until hydrated.
+    h(RepairLinkLanding, null),
   );
 }
 `;
@@ -155,6 +157,7 @@ describe('server rendering (Node, React streaming renderer)', () => {
     expect(rendered.legacyLength).toBeGreaterThan(0);
     // What the first client render says too (0.1 wrote 'unsupported' here: React error #418 on hydration).
     expect(rendered.html).toContain('<p id="stream">stream connecting</p>');
+    expect(rendered.html).not.toContain('repair-landing');
   });
 
   it('given a connection that needs the customer, should put the prompt in the HTML, with its button', () => {
@@ -193,8 +196,14 @@ describe('server rendering (Node, React streaming renderer)', () => {
     await viteProductionBuild(app);
     const page = readFileSync(join(app, 'dist', 'index.html'), 'utf8').replace('<div id="root"></div>', `<div id="root">${rendered.html}</div>`);
     const repairs: string[] = [];
+    const redeemed: string[] = [];
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/api/meld/repair-links/redeem') {
+        redeemed.push(`${req.method} ${path}`);
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'REPAIR_LINK_INVALID', message: 'This link cannot be used.' }));
+        return;
+      }
       if (path.startsWith('/api/meld/')) {
         repairs.push(`${req.method} ${path}`);
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: 'Unknown connection' }));
@@ -236,8 +245,12 @@ describe('server rendering (Node, React streaming renderer)', () => {
 
     // The customer snoozed the new-accounts prompt earlier (kept in localStorage, which the server cannot see).
     await tab.addInitScript(() => localStorage.setItem('meld-reconnect-kit:dismissed:new:new-accounts', String(Date.now() + 86_400_000)));
-    await tab.goto(`${origin}/`, { waitUntil: 'networkidle' });
+    // Opened from a repair link (one the host refuses here): the landing appears only once hydrated.
+    await tab.goto(`${origin}/?view=cards&meld_repair=tok_ssr_1#top`, { waitUntil: 'networkidle' });
     await tab.waitForFunction(() => (window as unknown as { __hydrateCalled?: boolean }).__hydrateCalled === true);
+    await expect.poll(() => tab.locator('[data-slot="repair-landing"]').getAttribute('data-state'), { timeout: 10_000 }).toBe('invalid');
+    expect(new URL(tab.url()).search + new URL(tab.url()).hash).toBe('?view=cards#top');
+    expect(redeemed).toEqual(['POST /api/meld/repair-links/redeem']);
     // Hydrated, React re-renders with what only the browser knows: the snooze, and the customer's own date.
     await expect.poll(() => tab.locator('[data-card="new"] [data-slot="new-accounts"]').count()).toBe(0);
     await expect

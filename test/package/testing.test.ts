@@ -65,10 +65,11 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
        const repairKind = await kit.repairConnection('c').then(() => 'ok', (e) => e.kind);
        server.close();
 
-       const viaMswEntry = testingMsw.hostApiHandlers({ baseUrl: 'http://app.test/api/meld', connections: [{ id: 'd', status: 'ACTIVE', statusReason: null }] });
+       const viaMswEntry = testingMsw.hostApiHandlers({ baseUrl: 'http://app.test/api/meld', connections: [{ id: 'd', status: 'ACTIVE', statusReason: null }], repairLinks: { tok_d: 'd' } });
        const server2 = setupServer(...viaMswEntry.handlers);
        server2.listen({ onUnhandledRequest: 'error' });
        const listedViaMswEntry = (await kit.listConnections()).map((c) => c.id);
+       const redeemed = [(await kit.redeemRepairLink('tok_d')).connectionId, await kit.redeemRepairLink('tok_d').then(() => 'again', (e) => e.kind)];
        server2.close();
 
        console.log(JSON.stringify({
@@ -76,6 +77,7 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
          mswExports: Object.keys(testingMsw).sort(),
          sameError: testingMsw.MeldTestingError === MeldTestingError,
          listedViaMswEntry,
+         redeemed,
          widgetOnItsOrigin: session.widgetUrl.startsWith(sim.widgetOrigin + '/?connectToken='),
          signInPage: page.includes('Sign in to First Simulated Bank'),
          posted: parseWidgetMessage(signIn.post)?.eventName,
@@ -91,6 +93,7 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
       mswExports: ['MeldTestingError', 'hostApiHandlers'],
       sameError: true,
       listedViaMswEntry: ['d'],
+      redeemed: ['d', 'invalid-link'],
       widgetOnItsOrigin: true,
       signInPage: true,
       posted: 'connect_complete',
@@ -106,7 +109,7 @@ describe('meld-reconnect-kit/testing from the packed package', () => {
   it('should ship typings for the testing entry, without React', () => {
     const dist = join(packed.unpack(join(packed.scratch, 'types-check')), 'dist', 'testing');
     const types = readFileSync(join(dist, 'index.d.ts'), 'utf8');
-    for (const name of ['createMeldSimulator', 'hostApiHandlers', 'MeldSimulator', 'HostApiHandlers', 'WidgetBehaviour']) expect(types).toContain(name);
+    for (const name of ['createMeldSimulator', 'hostApiHandlers', 'MeldSimulator', 'HostApiHandlers', 'HostRedeemAnswer', 'WidgetBehaviour']) expect(types).toContain(name);
     for (const file of readdirSync(dist).filter((f) => f.endsWith('.d.ts'))) {
       expect(readFileSync(join(dist, file), 'utf8')).not.toMatch(/from ['"](?:react|@tanstack)/);
     }

@@ -1,12 +1,12 @@
-import { useEffect, useId, useRef, type HTMLAttributes } from 'react';
-import { HostApiError } from '../../core/HostApiError.js';
-import { formatMessage, messageLookup } from '../../i18n/messages.js';
-import { landingMessages } from '../../i18n/landingMessages.js';
+import { lazy, Suspense, useEffect, useReducer, useState, type HTMLAttributes } from 'react';
+import { readLandedConnectionId } from '../../core/landedConnection.js';
+import { hasPendingRedirect } from '../../core/redirectPending.js';
+import { withoutParam } from '../../core/repairLinkUrl.js';
 import { useReconnectKit } from '../../hooks/ReconnectKitContext.js';
-import { useRepairLink, type UseRepairLinkOptions, type UseRepairLinkResult } from '../../hooks/useRepairLink.js';
-import { createPartStandIns, createPromptGate, cx, type PromptRootProps } from '../../promptParts/PromptParts.js';
-
-type LandingMessageKey = keyof typeof landingMessages;
+import { useHydrated } from '../../hooks/useHydrated.js';
+import type { UseRepairLinkOptions } from '../../hooks/useRepairLink.js';
+import type { PromptRootProps } from '../../promptParts/PromptParts.js';
+import type { RepairLinkLandingView as RepairLinkLandingViewType } from './RepairLinkLandingView.js';
 
 export type RepairLinkLandingProps = Omit<HTMLAttributes<HTMLElement>, 'children' | 'autoFocus'> &
   UseRepairLinkOptions &
@@ -21,21 +21,21 @@ export type RepairLinkLandingProps = Omit<HTMLAttributes<HTMLElement>, 'children
     autoFocus?: boolean | undefined;
   };
 
-const SLOT = 'repair-landing';
-const PROMPT_SLOT = `${SLOT}-prompt`;
-// The landing's prompt is a banner in looks (its classes and tokens), with a slot of its own.
-const Prompt = createPromptGate('RepairLinkLanding', PROMPT_SLOT, 'mrk-banner', 'banner');
-const Part = createPartStandIns(PROMPT_SLOT, 'mrk-banner');
+type View = typeof RepairLinkLandingViewType;
+/** Once loaded, the view renders directly in landings mounted later: it decides for itself from then on. */
+let LoadedView: View | undefined;
+const LazyView = lazy(() =>
+  import('./RepairLinkLandingView.js').then((m) => {
+    LoadedView = m.RepairLinkLandingView;
+    return { default: m.RepairLinkLandingView };
+  }),
+);
 
-/** What the landing says while there is no prompt to show. */
-function messageKey(link: UseRepairLinkResult): LandingMessageKey {
-  if (link.status === 'redeeming') return 'landing.redeeming';
-  if (link.status === 'invalid') return 'landing.invalid';
-  const { error } = link;
-  if (!link.retryable) return 'landing.failed';
-  if (error instanceof HostApiError && error.kind === 'unauthorized') return 'error.unauthorized';
-  if (error instanceof HostApiError && error.kind === 'rate-limited') return 'error.rate-limited';
-  return 'error.unavailable';
+/** Whether this page may have a landing: a link in the address, or redirect mode's return to a landed connection. */
+function mayLand(param: string): boolean {
+  if (LoadedView !== undefined || withoutParam(window.location.search, param).value !== undefined) return true;
+  const landed = readLandedConnectionId();
+  return landed !== undefined && hasPendingRedirect(landed);
 }
 
 /**
@@ -50,91 +50,34 @@ function messageKey(link: UseRepairLinkResult): LandingMessageKey {
  * redirect mode it comes back, with the connection's resumed prompt, when the
  * page reloads on the way back from Meld's widget.
  *
- * `useRepairLink` serves markup of your own.
+ * Light until there is a link: the landing itself loads on demand, as a
+ * prompt's view does. `useRepairLink` serves markup of your own.
  *
  * @example
  * <RepairLinkLanding />
  */
 export function RepairLinkLanding(props: RepairLinkLandingProps) {
-  const {
-    param,
-    onRedeemed,
-    onInvalid,
-    onStartNewConnection,
-    renewal,
-    renewalPromptDays,
-    unstyled = false,
-    autoFocus = true,
-    className,
-    ...rest
-  } = props;
-  const { messages, locale } = useReconnectKit('RepairLinkLanding');
-  const link = useRepairLink({ param, onRedeemed, onInvalid });
-  const t = messageLookup(messages, landingMessages);
-  const titleId = useId();
-  const heading = useRef<HTMLHeadingElement | null>(null);
-  const shown = link.status !== 'none';
-
+  useReconnectKit('RepairLinkLanding');
+  const hydrated = useHydrated();
+  const param = props.param ?? 'meld_repair';
+  // A router's navigation re-renders the page; the back and forward buttons do not: look again then.
+  const [, lookAgain] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    if (!shown || !autoFocus) return;
-    const active = document.activeElement;
-    if (active === null || active === document.body) heading.current?.focus();
-  }, [shown, autoFocus]);
-
-  if (!shown) return null;
-  const institution = link.connection?.institutionName || t('institution.fallback');
-  const line = (key: LandingMessageKey, slot: string) => (
-    <p data-slot={`${SLOT}-${slot}`} role="status" className={cx(!unstyled && 'mrk-repair-landing__message')}>
-      {formatMessage(t(key), { institution })}
-    </p>
-  );
-
+    if (!hydrated) return;
+    window.addEventListener('popstate', lookAgain);
+    return () => window.removeEventListener('popstate', lookAgain);
+  }, [hydrated]);
+  // The server cannot see the address or the session: nothing until hydrated.
+  const due = hydrated && mayLand(param);
+  const [engaged, setEngaged] = useState(due);
+  // Chosen once, as a prompt's gate does: switching from the lazy wrapper to the loaded view would remount it.
+  const [Direct] = useState(() => (hydrated ? LoadedView : undefined));
+  if (due && !engaged) setEngaged(true);
+  if (!engaged && !due) return null;
+  if (Direct) return <Direct {...props} />;
   return (
-    <section
-      {...rest}
-      aria-labelledby={titleId}
-      {...(locale ? { lang: locale } : {})}
-      data-slot={SLOT}
-      data-state={link.status}
-      className={cx(!unstyled && 'mrk-repair-landing', className)}
-    >
-      <h2 id={titleId} ref={heading} tabIndex={-1} data-slot={`${SLOT}-title`} className={cx(!unstyled && 'mrk-repair-landing__title')}>
-        {t('landing.title')}
-      </h2>
-      {link.status === 'ready' && link.connectionId !== undefined ? (
-        <Prompt
-          key={link.connectionId}
-          target={link.connectionId}
-          showOutages
-          onStartNewConnection={onStartNewConnection}
-          renewal={renewal}
-          renewalPromptDays={renewalPromptDays}
-          unstyled={unstyled}
-          // The flow this link was for is over: a reload must not bring the landing back.
-          onFlowEnd={link.forget}
-          whenHidden={line('landing.connected', 'connected')}
-        >
-          <Part.Icon />
-          <Part.Message />
-          {/* One action, the one the status table asks for; no dismissal: the customer came for this. */}
-          <Part.Actions />
-        </Prompt>
-      ) : (
-        <>
-          {line(messageKey(link), 'message')}
-          {link.status === 'error' && link.retryable ? (
-            <button
-              type="button"
-              data-slot={`${SLOT}-retry`}
-              data-emphasis="primary"
-              className={cx(!unstyled && 'mrk-banner__action')}
-              onClick={link.retry}
-            >
-              {t('action.retry')}
-            </button>
-          ) : null}
-        </>
-      )}
-    </section>
+    <Suspense fallback={null}>
+      <LazyView {...props} />
+    </Suspense>
   );
 }
