@@ -97,6 +97,9 @@ export default defineConfig({
       {
         // kitPages: the widget relay page and a host page, on the test page's origin.
         plugins: [react(), kitPages()],
+        // Known up front: a host page in a frame (kitPages' landing) that met a dependency Vite had
+        // not optimized yet would make Vite reload the test on a fresh clone (a flaky first run).
+        optimizeDeps: { include: ['react', 'react/jsx-dev-runtime', 'react-dom', 'react-dom/client', '@tanstack/react-query'] },
         test: {
           name: 'browser',
           root,
