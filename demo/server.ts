@@ -59,6 +59,11 @@ const SESSION_COOKIE = 'pebble_session';
  * the demo opens ready), nobody after signing out. A real host checks its own
  * signed session here; this cookie is not signed, since the demo has no secrets.
  */
+/** Whether a demo POST says JSON, which a cross-site form cannot. */
+function isJson(request: IncomingMessage): boolean {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
 /** The page's clock move, checked: hours within a year, a local time in a real zone. */
 function toClockChange(body: Record<string, unknown>): OutboxClockChange | undefined {
   if (body.real === true) return { real: true };
@@ -215,6 +220,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   /** `GET /api/demo/session` and `POST /api/demo/session { customer: 'alex' | 'sam' | null }`: the demo's sign-in. */
   async function session(request: IncomingMessage, response: ServerResponse) {
     if (request.method === 'POST') {
+      // JSON only: a cross-site form (text/plain) must not sign a browser in as someone (login CSRF).
+      if (!isJson(request)) return json(response, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON.' });
       let body: Record<string, unknown>;
       try {
         body = await readJson(request);
@@ -233,6 +240,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
 
   /** `GET /api/demo/outbox`, `POST /api/demo/outbox/send`, `POST /api/demo/outbox/clock`: the back office's view of the planner. */
   async function outboxRoute(request: IncomingMessage, response: ServerResponse, action: 'view' | 'send' | 'clock') {
+    if (action !== 'view' && !isJson(request)) return json(response, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON.' });
     try {
       if (action === 'clock') {
         let change: OutboxClockChange | undefined;

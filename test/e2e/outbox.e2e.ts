@@ -148,6 +148,16 @@ describe('given Harbor has been broken for days and Alex ignored the in-app prom
   });
 });
 
+describe('the demo\'s own sign-in', () => {
+  it('should refuse a sign-in a cross-site form could send (text/plain), setting no session', async () => {
+    const forged = await fetch(new URL('/api/demo/session', e2e.demo.url), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"customer":"sam"}' });
+    expect(forged.status).toBe(415);
+    expect(forged.headers.get('set-cookie')).toBeNull();
+    const signedIn = await fetch(new URL('/api/demo/session', e2e.demo.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customer":"sam"}' });
+    expect(signedIn.headers.get('set-cookie')).toMatch(/^pebble_session=sam; Path=\/; HttpOnly; SameSite=Lax$/);
+  });
+});
+
 describe('the Outbox\'s clock', { timeout: 90_000 }, () => {
   it('should hold Harbor\'s e-mail through quiet hours in Alex\'s zone while Sam, in New York, is told, and keep Alex under one message a day', async () => {
     const page = await e2e.open();
