@@ -1,6 +1,9 @@
 // What the benchmarks share: command-line counts, quantiles, the machine's
 // description, and Debian's Chromium (never a downloaded one).
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'vite';
 import { findChromium } from '../chromium.mjs';
 
 /** `--name N` from the command line, a positive integer, else `fallback`. */
@@ -50,4 +53,29 @@ export function machine() {
       ...extra,
     }),
   };
+}
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Builds `meld-reconnect-kit/server` from source into
+ * `node_modules/.cache/<cacheName>/server.mjs` (inside the repository, so the
+ * built file resolves `redis` from node_modules) and answers its file URL.
+ */
+export async function buildServerForBench(cacheName) {
+  const outDir = join(repoRoot, 'node_modules/.cache', cacheName);
+  await build({
+    configFile: false,
+    root: repoRoot,
+    logLevel: 'warn',
+    build: {
+      ssr: join(repoRoot, 'src/server/index.ts'),
+      outDir,
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rollupOptions: { output: { format: 'es', entryFileNames: 'server.mjs' } },
+    },
+  });
+  return pathToFileURL(join(outDir, 'server.mjs')).href;
 }

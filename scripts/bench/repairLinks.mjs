@@ -21,10 +21,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'vite';
+import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '../redis.mjs';
-import { machine, option, quantile, QUANTILES } from './common.mjs';
+import { buildServerForBench, machine, option, quantile, QUANTILES } from './common.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const resultsFile = join(root, 'bench/results/repair-links.json');
@@ -32,21 +31,7 @@ const options = { redeems: option('redeems', 2000), ops: option('ops', 200_000) 
 const host = machine();
 const round = (n, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-const outDir = join(root, 'node_modules/.cache/mrk-bench-links');
-await build({
-  configFile: false,
-  root,
-  logLevel: 'warn',
-  build: {
-    ssr: join(root, 'src/server/index.ts'),
-    outDir, // inside the repository, so the built file resolves `redis` from node_modules
-    emptyOutDir: true,
-    target: 'node20',
-    minify: false,
-    rollupOptions: { output: { format: 'es', entryFileNames: 'server.mjs' } },
-  },
-});
-const kit = await import(pathToFileURL(join(outDir, 'server.mjs')).href);
+const kit = await import(await buildServerForBench('mrk-bench-links'));
 
 const SECRET = 'bench-repair-link-secret-0123456789abcdefghij';
 const LINK_URL = 'https://app.example.com/settings/bank-accounts';

@@ -32,11 +32,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
-import { build } from 'vite';
 import { startRedisServer } from '../redis.mjs';
-import { machine, option, quantile, QUANTILES } from './common.mjs';
+import { buildServerForBench, machine, option, quantile, QUANTILES } from './common.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const resultsFile = join(root, 'bench/results/server.json');
@@ -55,21 +54,7 @@ const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const customerOf = (i) => `bench_c${i % options.customers}`;
 
 // -- the kit, built once ------------------------------------------------------
-const outDir = join(root, 'node_modules/.cache/mrk-bench-server');
-await build({
-  configFile: false,
-  root,
-  logLevel: 'warn',
-  build: {
-    ssr: join(root, 'src/server/index.ts'),
-    outDir, // inside the repository, so the built file resolves `redis` from node_modules
-    emptyOutDir: true,
-    target: 'node20',
-    minify: false,
-    rollupOptions: { output: { format: 'es', entryFileNames: 'server.mjs' } },
-  },
-});
-const serverModule = pathToFileURL(join(outDir, 'server.mjs')).href;
+const serverModule = await buildServerForBench('mrk-bench-server');
 
 // -- a counting fake Meld -----------------------------------------------------
 const owned = new Map([
